@@ -1,0 +1,21 @@
+"""Template context: who is logged in, in which role, and that role's navigation."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    items = []
+    role_label = ""
+    tenant = ""
+    if user is not None and user.is_authenticated:
+        role_label = user.get_role_display() if not user.is_superuser else _("系统管理员")
+        if user.is_officer and user.institution_id:
+            tenant = user.institution.name
+        elif user.is_reviewer and user.authority_id:
+            tenant = user.authority.name
+        if user.is_staff:
+            items.append((_("审批管理"), reverse("admin:index")))
+    items.append((_("资格补改指南"), reverse("qualifications:guides")))
+    return {"nav_items": items, "nav_role_label": role_label, "nav_tenant": tenant}

@@ -1,0 +1,9 @@
+"""App config for institutions."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InstitutionsConfig(AppConfig):
+    name = "institutions"
+    verbose_name = _("医疗机构")

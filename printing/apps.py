@@ -1,0 +1,9 @@
+"""App config for printing."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrintingConfig(AppConfig):
+    name = "printing"
+    verbose_name = _("打印")

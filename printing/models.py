@@ -1,0 +1,1 @@
+"""Printing (PRN-*): models arrive with the printing issue."""

@@ -1,0 +1,9 @@
+"""App config for registrations."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistrationsConfig(AppConfig):
+    name = "registrations"
+    verbose_name = _("执业注册")

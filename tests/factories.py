@@ -1,0 +1,164 @@
+"""factory_boy factories shared by every test package."""
+
+import random
+
+import factory
+from stdnum.cn import ric
+
+from accounts.models import User
+from approvals.models import Announcement, Authority, Region
+from institutions.models import Institution
+from qualifications.models import AssessmentResult, Category, ExamCategory, ExamResult, Level, QualificationCertificate
+
+
+def make_resident_id(region: str = "430102", birth: str = "19900101", seq: str | None = None) -> str:
+    """A valid 18-character resident ID number (GB 11643 check digit)."""
+    seq = seq or f"{random.randint(0, 999):03d}"
+    body = region + birth + seq
+    return body + ric.calc_check_digit(body + "0")
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = "430000"
+    name = "湖南省"
+    full_name = factory.LazyAttribute(lambda o: o.name)
+    level = Region.Level.PROVINCE
+    parent = None
+
+
+def region_tree():
+    """湖南省 → 长沙市 → 芙蓉区, 天心区: enough geography for scoping tests."""
+    province = RegionFactory(code="430000", name="湖南省", level="province")
+    city = RegionFactory(code="430100", name="长沙市", full_name="湖南省长沙市", level="city", parent=province)
+    furong = RegionFactory(code="430102", name="芙蓉区", full_name="湖南省长沙市芙蓉区", level="county", parent=city)
+    tianxin = RegionFactory(code="430103", name="天心区", full_name="湖南省长沙市天心区", level="county", parent=city)
+    return province, city, furong, tianxin
+
+
+class AuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Authority
+        django_get_or_create = ("kind", "region")
+
+    name = factory.LazyAttribute(lambda o: f"{o.region.full_name}卫生健康委员会")
+    kind = Authority.Kind.HEALTH
+    level = factory.LazyAttribute(lambda o: o.region.level)
+    region = factory.SubFactory(RegionFactory)
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Institution
+
+    name = factory.Sequence(lambda n: f"测试医院{n}")
+    registration_number = factory.Sequence(lambda n: f"PDY{n:08d}43010217A1001")
+    licence_number = factory.Sequence(lambda n: f"LIC{n:06d}")
+    address = "长沙市芙蓉区测试路1号"
+    postcode = "410000"
+    region = factory.SubFactory(RegionFactory)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n:05d}")
+    real_name = "张三"
+    role = User.Role.DOCTOR
+    password = factory.PostGenerationMethodCall("set_password", "Passw0rd2024")
+
+    class Params:
+        officer = factory.Trait(role=User.Role.OFFICER, institution=factory.SubFactory(InstitutionFactory))
+        reviewer = factory.Trait(role=User.Role.REVIEWER, is_staff=True, authority=factory.SubFactory(AuthorityFactory))
+
+    @factory.post_generation
+    def id_number(obj, create, extracted, **kwargs):
+        if extracted:
+            obj.set_id_number(extracted)
+        if create:
+            obj.save()
+
+
+class ExamCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExamCategory
+        django_get_or_create = ("code",)
+
+    code = "110"
+    name = "临床执业医师"
+    level = Level.PHYSICIAN
+    category = Category.CLINICAL
+
+
+class ExamResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExamResult
+        skip_postgeneration_save = True
+
+    real_name = "李四"
+    year = 2025
+    exam_category = factory.SubFactory(ExamCategoryFactory)
+    admission_ticket = factory.Sequence(lambda n: f"2025110{n:08d}")
+    exam_area = "湖南省"
+    exam_site = "长沙市"
+    written_score = 400
+    pass_line = 360
+    passed = True
+
+    @factory.post_generation
+    def id_number(obj, create, extracted, **kwargs):
+        obj.set_id_number(extracted or make_resident_id())
+        if create:
+            obj.save()
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QualificationCertificate
+        skip_postgeneration_save = True
+
+    real_name = "李四"
+    number = factory.Sequence(lambda n: f"2025110430{n:017d}")
+    level = Level.PHYSICIAN
+    category = Category.CLINICAL
+    year_obtained = 2025
+    school = "中南大学"
+    major = "临床医学"
+    issuing_authority = "国家卫生健康委员会"
+    origin = QualificationCertificate.Origin.EXAM
+
+    @factory.post_generation
+    def id_number(obj, create, extracted, **kwargs):
+        obj.set_id_number(extracted or make_resident_id())
+        if create:
+            obj.save()
+
+
+class AssessmentResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AssessmentResult
+        skip_postgeneration_save = True
+
+    real_name = "李四"
+    cycle = "2021-2023"
+    assessing_body = "长沙市医师协会"
+    result = AssessmentResult.Result.PASSED
+
+    @factory.post_generation
+    def id_number(obj, create, extracted, **kwargs):
+        obj.set_id_number(extracted or make_resident_id())
+        if create:
+            obj.save()
+
+
+class AnnouncementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Announcement
+
+    title = "医师资格考试通过人员相关电子化注册业务 尚未开始 请等待通知"
+    body = ""
