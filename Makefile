@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 # Debian packages: WeasyPrint's fast font subsetting, a CJK font, PDF tools, the browser for tests.
-APT_PACKAGES := libharfbuzz-subset0 fonts-wqy-zenhei poppler-utils chromium gettext
+APT_PACKAGES := libharfbuzz-subset0 fonts-wqy-zenhei poppler-utils chromium gettext docker-compose
 
 .PHONY: setup system-packages venv run serve test test-fast lint messages data bench clean
 

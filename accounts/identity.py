@@ -75,7 +75,7 @@ def validate_resident_id(value: str, *, today: dt.date | None = None) -> Residen
             _("身份证号码第7至14位的出生日期%(d)s不在合理范围内。") % {"d": number[6:14]}, code="id_birth_date"
         )
     try:
-        ric._get_birth_place(number)  # the region code against stdnum's GB/T 2260 list (past and present)
+        ric.get_birth_place(number)  # the region code against stdnum's GB/T 2260 list (past and present)
     except InvalidComponent:
         raise ValidationError(
             _("身份证号码前6位的地区代码%(c)s不存在。") % {"c": number[:6]}, code="id_region"
@@ -296,7 +296,7 @@ def _has_white_background(image: Image.Image) -> bool:
     w, h = gray.size
     box = max(8, w // 20)
     corners = [gray.crop((0, 0, box, box)), gray.crop((w - box, 0, w, box))]
-    means = [sum(c.getdata()) / (box * box) for c in corners]
+    means = [sum(c.histogram()[i] * i for i in range(256)) / (box * box) for c in corners]
     return min(means) >= 215
 
 
