@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 def navigation(request):
+    """nav_items is a list of (label, url); only pages that exist are listed (no dead entries)."""
     user = getattr(request, "user", None)
-    items = []
+    items = [(_("首页"), reverse("home"))]
     role_label = ""
     tenant = ""
     if user is not None and user.is_authenticated:

@@ -5,14 +5,28 @@ from django.shortcuts import render
 
 from approvals.selectors import announcement_list_current
 
+from .forms import LoginForm
+
+
+def layout_for(user) -> str:
+    """The page frame for this audience: the public one, the doctor's (left menu) or the officer's."""
+    if user.is_authenticated and not user.is_superuser:
+        if user.is_doctor:
+            return "layouts/doctor.html"
+        if user.is_officer:
+            return "layouts/officer.html"
+    return "layouts/public.html"
+
 
 def home(request):
-    return render(request, "home.html", {"announcements": announcement_list_current()})
+    announcements = list(announcement_list_current())
+    return render(request, "home.html", {"announcements": announcements, "layout": layout_for(request.user)})
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(announcements=announcement_list_current(), **kwargs)
+        return super().get_context_data(announcements=list(announcement_list_current()), **kwargs)

@@ -1,0 +1,28 @@
+"""Account forms: login (ACC-2); sign-up, verification and recovery come with the next issue."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    """Login with 用户名, verified 手机号 or 资格证书编码 plus password (SPEC §12)."""
+
+    username = forms.CharField(
+        label=_("登录账号"),
+        max_length=150,
+        help_text=_("用户名、已验证的手机号码或医师资格证书编码"),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password = forms.CharField(
+        label=_("登录密码"),
+        strip=False,
+        help_text=_("密码区分大小写"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    error_messages = {
+        # Never say which of the two was wrong: that would tell a stranger the account exists (ACC-6).
+        "invalid_login": _("登录账号或密码不正确，请重新输入。注意密码区分大小写。"),
+        "inactive": _("该账户已停用，请联系所在医疗机构或卫生健康行政部门。"),
+    }

@@ -1,0 +1,1 @@
+"""Page and browser tests for the base layout, home, login and guides."""
