@@ -1,1 +1,233 @@
-"""Admin registrations."""
+"""Accounts in the admin: reviewers issue officer accounts (INS-1, APP-3); the superuser sees every account.
+
+A reviewer's user list is ``approvals.scoping.users_for``: only officers of institutions in scope,
+never reviewers or doctors. ID numbers appear masked only; the ciphertext never leaves the model.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from approvals import scoping
+from approvals.admin import ReviewerScopedAdmin
+
+from .identity import validate_mobile, validate_real_name, validate_username
+from .models import User
+
+
+def _clean_with(validator, value, *, required=False):
+    if not value and not required:
+        return value
+    try:
+        return validator(value)
+    except ValidationError as exc:
+        raise forms.ValidationError(exc.messages, code=exc.code) from None
+
+
+class OfficerCreationForm(BaseUserCreationForm):
+    """INS-1: an officer account: username, real name, phone, institution, password; role forced."""
+
+    class Meta:
+        model = User
+        fields = ("username", "real_name", "phone", "institution")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("real_name", "phone", "institution"):
+            self.fields[name].required = True
+
+    def clean_username(self):
+        username = _clean_with(validate_username, self.cleaned_data.get("username"), required=True)
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("该用户名已被使用。"), code="username_taken")
+        return username
+
+    def clean_real_name(self):
+        return _clean_with(validate_real_name, self.cleaned_data.get("real_name"), required=True)
+
+    def clean_phone(self):
+        return _clean_with(validate_mobile, self.cleaned_data.get("phone"), required=True)
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.role = User.Role.OFFICER
+        user.is_staff = False
+        user.is_superuser = False
+        user.authority = None
+        if commit:
+            user.save()
+        return user
+
+
+class SuperuserCreationForm(OfficerCreationForm):
+    """The superuser's add form: any role, with the tenant that role needs."""
+
+    class Meta(OfficerCreationForm.Meta):
+        fields = ("username", "real_name", "phone", "role", "institution", "authority")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        _check_tenant(self, cleaned)
+        return cleaned
+
+    def save(self, commit=True):
+        user = BaseUserCreationForm.save(self, commit=False)
+        user.is_staff = user.role == User.Role.REVIEWER
+        if commit:
+            user.save()
+        return user
+
+
+def _check_tenant(form, cleaned):
+    role = cleaned.get("role")
+    if role == User.Role.OFFICER and not cleaned.get("institution"):
+        form.add_error("institution", _("医疗机构注册管理员必须属于一个医疗机构。"))
+    if role == User.Role.REVIEWER and not cleaned.get("authority"):
+        form.add_error("authority", _("审批人员必须属于一个审批机关。"))
+
+
+class OfficerChangeForm(UserChangeForm):
+    """What a reviewer may change on an officer account; the username is immutable (ID-3)."""
+
+    class Meta:
+        model = User
+        fields = ("real_name", "phone", "email", "institution", "is_active")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("real_name", "phone", "institution"):
+            self.fields[name].required = True
+
+    def clean_real_name(self):
+        return _clean_with(validate_real_name, self.cleaned_data.get("real_name"), required=True)
+
+    def clean_phone(self):
+        return _clean_with(validate_mobile, self.cleaned_data.get("phone"), required=True)
+
+
+class SuperuserChangeForm(UserChangeForm):
+    """The superuser's form: every account; the phone checked as for everyone else (ID-5)."""
+
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+    def clean_phone(self):
+        return _clean_with(validate_mobile, self.cleaned_data.get("phone"))
+
+    def clean(self):
+        cleaned = super().clean()
+        _check_tenant(self, cleaned)
+        return cleaned
+
+
+@admin.register(User)
+class UserAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin, DjangoUserAdmin):
+    """Reviewers: officer accounts in scope (no deleting: deactivate). Superuser: every account."""
+
+    scope = scoping.users_for
+    reviewer_actions = ("view", "add", "change")
+    list_select_related = ("institution", "authority")
+    search_fields = ("username", "real_name")
+    ordering = ("username",)
+    readonly_fields = ("id_number_masked", "id_type", "last_login", "date_joined", "phone_verified_at")
+    add_form = OfficerCreationForm
+    form = SuperuserChangeForm
+
+    officer_add_fieldsets = (
+        (None, {"fields": ("username", "real_name", "phone", "institution", "password1", "password2")}),
+    )
+    superuser_add_fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "username",
+                    "real_name",
+                    "phone",
+                    "role",
+                    "institution",
+                    "authority",
+                    "password1",
+                    "password2",
+                )
+            },
+        ),
+    )
+    officer_fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("管理员信息"), {"fields": ("real_name", "phone", "email", "institution", "is_active")}),
+        (_("记录"), {"fields": ("last_login", "date_joined")}),
+    )
+    superuser_fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (
+            _("个人信息"),
+            {"fields": ("real_name", "id_type", "id_number_masked", "phone", "phone_verified_at", "email")},
+        ),
+        (_("角色"), {"fields": ("role", "institution", "authority")}),
+        (_("权限"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("记录"), {"fields": ("last_login", "date_joined")}),
+    )
+
+    def get_list_display(self, request):
+        if request.user.is_superuser:
+            return (
+                "username",
+                "real_name",
+                "role",
+                "tenant",
+                "phone_masked",
+                "id_number_masked",
+                "is_active",
+            )
+        return ("username", "real_name", "institution", "phone_masked", "is_active", "last_login")
+
+    def get_list_filter(self, request):
+        if request.user.is_superuser:
+            return ("role", "is_active", "is_staff", "is_superuser")
+        return ("is_active",)
+
+    @admin.display(description=_("手机号码"))
+    def phone_masked(self, obj):
+        return obj.phone_masked
+
+    @admin.display(description=_("所属机构"))
+    def tenant(self, obj):
+        return obj.institution or obj.authority or ""
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.superuser_add_fieldsets if request.user.is_superuser else self.officer_add_fieldsets
+        return self.superuser_fieldsets if request.user.is_superuser else self.officer_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            return ("username", "last_login", "date_joined")
+        return self.readonly_fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        if request.user.is_superuser:
+            kwargs.setdefault("form", SuperuserCreationForm if obj is None else SuperuserChangeForm)
+        else:
+            kwargs.setdefault("form", OfficerCreationForm if obj is None else OfficerChangeForm)
+        return super().get_form(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "institution":
+            kwargs["queryset"] = scoping.institutions_for(request.user).filter(is_active=True)
+        elif db_field.name == "authority":
+            kwargs["queryset"] = scoping.authorities_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if obj.role == User.Role.REVIEWER:
+            obj.is_staff = True  # a reviewer works in the admin; role and authority say what they see
+        super().save_model(request, obj, form, change)
