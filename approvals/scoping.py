@@ -66,7 +66,7 @@ def institutions_for(user) -> QuerySet[Institution]:
     if prefix is None:
         return Institution.objects.none()
     qs = Institution.objects.all()
-    return qs.filter(region_id__startswith=prefix) if prefix else qs
+    return qs.filter(region__code__startswith=prefix) if prefix else qs
 
 
 def officers_for(user) -> QuerySet[User]:
@@ -75,7 +75,7 @@ def officers_for(user) -> QuerySet[User]:
     if prefix is None:
         return User.objects.none()
     qs = User.objects.filter(role=User.Role.OFFICER)
-    return qs.filter(institution__region_id__startswith=prefix) if prefix else qs
+    return qs.filter(institution__region__code__startswith=prefix) if prefix else qs
 
 
 def users_for(user) -> QuerySet[User]:
@@ -93,7 +93,7 @@ def authorities_for(user) -> QuerySet[Authority]:
     qs = Authority.objects.all()
     if not prefix:
         return qs
-    return qs.filter(Q(region_id__startswith=prefix) | Q(region_id__in=_ancestor_codes(prefix)))
+    return qs.filter(Q(region__code__startswith=prefix) | Q(region_id__in=_ancestor_codes(prefix)))
 
 
 def announcements_for(user) -> QuerySet[Announcement]:

@@ -41,7 +41,7 @@ class RegionPrefixFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value and value.isdigit():
-            return queryset.filter(region_id__startswith=value)
+            return queryset.filter(region__code__startswith=value)
         return queryset
 
 
