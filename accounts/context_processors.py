@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def navigation(request):
-    """nav_items is a list of (label, url); only pages that exist are listed (no dead entries)."""
+    """nav_items is a list of (label, url, current); only pages that exist are listed (no dead entries)."""
     user = getattr(request, "user", None)
     items = [(_("首页"), reverse("home"))]
     role_label = ""
@@ -19,4 +19,7 @@ def navigation(request):
         if user.is_staff:
             items.append((_("审批管理"), reverse("admin:index")))
     items.append((_("资格补改指南"), reverse("qualifications:guides")))
-    return {"nav_items": items, "nav_role_label": role_label, "nav_tenant": tenant}
+    path = request.path
+    # An entry is current on its own page and on the pages under it (the guides under 资格补改指南).
+    nav = [(label, url, path == url or (url != "/" and path.startswith(url))) for label, url in items]
+    return {"nav_items": nav, "nav_role_label": role_label, "nav_tenant": tenant}

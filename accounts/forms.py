@@ -12,7 +12,9 @@ class LoginForm(AuthenticationForm):
         label=_("登录账号"),
         max_length=150,
         help_text=_("用户名、已验证的手机号码或医师资格证书编码"),
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}),
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}
+        ),
     )
     password = forms.CharField(
         label=_("登录密码"),

@@ -130,7 +130,9 @@ def test_switching_to_english_through_setlang(client, notices):
 def test_english_login_error(client):
     client.cookies["django_language"] = "en"
     UserFactory(username="doctor03")
-    html = client.post(reverse("accounts:login"), {"username": "doctor03", "password": "nope1234"}).content.decode()
+    html = client.post(
+        reverse("accounts:login"), {"username": "doctor03", "password": "nope1234"}
+    ).content.decode()
     assert "incorrect" in html
 
 
