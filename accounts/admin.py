@@ -177,6 +177,11 @@ class UserAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin, DjangoUserAdmin):
         (_("记录"), {"fields": ("last_login", "date_joined")}),
     )
 
+    def changelist_view(self, request, extra_context=None):
+        if not request.user.is_superuser:  # a reviewer only ever sees officer accounts here
+            extra_context = {"title": _("医疗机构注册管理员账户"), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
     def get_list_display(self, request):
         if request.user.is_superuser:
             return (

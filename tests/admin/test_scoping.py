@@ -169,6 +169,11 @@ def test_officer_list_is_scoped(client, county_reviewer, city_reviewer, institut
     client.force_login(county_reviewer)
     other = User.objects.get(username="officertian")
     assert client.get(reverse("admin:accounts_user_change", args=[other.pk])).status_code == 404
+    password_url = reverse("admin:auth_user_password_change", args=[other.pk])
+    response = client.post(password_url, {"password1": "Hijack2026pass", "password2": "Hijack2026pass"})
+    assert response.status_code == 404
+    other.refresh_from_db()
+    assert not other.check_password("Hijack2026pass")
 
 
 def test_reviewer_creates_an_officer_only_within_scope(client, county_reviewer, institutions):
