@@ -85,9 +85,10 @@ def _resident_id(region: str, birth: str, seq: str) -> str:
 
 # The exam centre's records for the ACC-5 activation paths. Synthetic people, valid check digits.
 CERTIFICATES = [
-    # (situation, name, ID number, certificate number, year, origin)
+    # (situation, demo username, name, ID number, certificate number, year, origin)
     (
         "a 在册医师（执业注册有效，凭机构激活码激活）",
+        "liujianguo",
         "刘建国",
         _resident_id("430102", "19800312", "031"),
         "200843110430102198003120315",
@@ -96,6 +97,7 @@ CERTIFICATES = [
     ),
     (
         "b 有资格、无有效注册（凭资格证书编码自助激活）",
+        "chenxiaomei",
         "陈晓梅",
         _resident_id("430103", "19920705", "042"),
         "201843110430103199207050426",
@@ -104,6 +106,7 @@ CERTIFICATES = [
     ),
     (
         "d 来自未开展电子化注册地区（直接申请，批准后自动激活）",
+        "zhaoxue01",
         "赵雪",
         _resident_id("540102", "19880520", "064"),
         "201254110540102198805200648",
@@ -112,9 +115,10 @@ CERTIFICATES = [
     ),
 ]
 EXAM_RESULTS = [
-    # (situation, name, ID number, ticket, score, passed)
+    # (situation, demo username or "" for no account, name, ID number, ticket, score, passed)
     (
         "c 新考试通过人员（凭准考证号激活）",
+        "limingxuan",
         "李明轩",
         _resident_id("430104", "19990918", "013"),
         "2025110430100013",
@@ -123,6 +127,7 @@ EXAM_RESULTS = [
     ),
     (
         "考试未通过（无法激活）",
+        "",
         "孙浩",
         _resident_id("430105", "19980130", "057"),
         "2025110430100057",
@@ -181,6 +186,9 @@ class Command(BaseCommand):
                 )
             records = self._exam_records()
             self._announcement(authorities[("health", "430000")])
+        logins += list(
+            User.objects.filter(username__in=[c[1] for c in CERTIFICATES + EXAM_RESULTS if c[1]]).order_by("id")
+        )
 
         self._print(logins, records)
 
@@ -251,7 +259,7 @@ class Command(BaseCommand):
                 code=code, defaults={"name": name, "level": level, "category": category}
             )
         rows = []
-        for situation, name, id_number, number, year, origin in CERTIFICATES:
+        for situation, username, name, id_number, number, year, origin in CERTIFICATES:
             if not QualificationCertificate.objects.filter(number=number).exists():
                 cert = QualificationCertificate(
                     real_name=name,
@@ -270,7 +278,8 @@ class Command(BaseCommand):
                 cert.save()
                 self.created += 1
             rows.append((situation, name, id_number, f"资格证书编码 {number}"))
-        for situation, name, id_number, ticket, score, passed in EXAM_RESULTS:
+            self._doctor(username, name, id_number)
+        for situation, username, name, id_number, ticket, score, passed in EXAM_RESULTS:
             if not ExamResult.objects.filter(year=2025, admission_ticket=ticket).exists():
                 result = ExamResult(
                     real_name=name,
@@ -287,7 +296,18 @@ class Command(BaseCommand):
                 result.save()
                 self.created += 1
             rows.append((situation, name, id_number, f"准考证号 {ticket}"))
+            self._doctor(username, name, id_number)
         return rows
+
+    def _doctor(self, username, real_name, id_number):
+        """A signed-up doctor account for one ACC-5 situation (activation itself comes with issue 4)."""
+        if not username or User.objects.filter(username=username).exists():
+            return
+        user = User(username=username, real_name=real_name, role=User.Role.DOCTOR)
+        user.set_id_number(id_number)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        self.created += 1
 
     def _announcement(self, authority):
         _notice, created = Announcement.objects.get_or_create(
