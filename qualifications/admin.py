@@ -61,7 +61,14 @@ class QualificationCertificateAdmin(IdNumberSearchMixin, SimpleHistoryAdmin):
 
 @admin.register(AssessmentResult)
 class AssessmentResultAdmin(IdNumberSearchMixin, SimpleHistoryAdmin):
-    list_display = ("cycle", "real_name", "id_number_masked", "assessing_body", "result", "certificate_number")
+    list_display = (
+        "cycle",
+        "real_name",
+        "id_number_masked",
+        "assessing_body",
+        "result",
+        "certificate_number",
+    )
     list_filter = ("cycle", "result")
     search_fields = ("real_name", "certificate_number")
     search_help_text = "按姓名、执业证书编码或完整的18位身份证号码查找"
@@ -103,11 +110,17 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     @admin.display(description="报告")
     def report_link(self, obj):
-        return format_html('<a href="{}">查看</a>', reverse("admin:qualifications_importbatch_report", args=[obj.pk]))
+        return format_html(
+            '<a href="{}">查看</a>', reverse("admin:qualifications_importbatch_report", args=[obj.pk])
+        )
 
     def get_urls(self):
         own = [
-            path("import/", self.admin_site.admin_view(self.import_view), name="qualifications_importbatch_import"),
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="qualifications_importbatch_import",
+            ),
             path(
                 "<int:batch_id>/report/",
                 self.admin_site.admin_view(self.report_view),

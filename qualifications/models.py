@@ -42,9 +42,16 @@ class ExamCategory(models.Model):
 
 
 class PersonRecord(EncryptedIdentity):
-    """Who a record is about: the name and (encrypted) ID number as the exam centre holds them."""
+    """Who a record is about: the name and (encrypted) ID number as the exam centre holds them.
 
-    real_name = models.CharField(_("姓名"), max_length=28, db_index=True)
+    The digest is indexed by each model's Meta.indexes rather than `db_index`: on PostgreSQL
+    `db_index` on a CharField adds a second `varchar_pattern_ops` index, and the history tables
+    would copy both. Every index costs time on a national year's import (QUA-3); lookups go
+    by digest or by the records' own numbers, never by name prefix.
+    """
+
+    real_name = models.CharField(_("姓名"), max_length=28)
+    id_number_digest = models.CharField(_("证件号码摘要"), max_length=64, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -54,7 +61,9 @@ class ExamResult(PersonRecord):
     """QUA-1: one candidate's result in one year's exam (考试成绩)."""
 
     year = models.PositiveSmallIntegerField(_("考试年度"))
-    exam_category = models.ForeignKey(ExamCategory, verbose_name=_("报考类别"), on_delete=models.PROTECT)
+    exam_category = models.ForeignKey(
+        ExamCategory, verbose_name=_("报考类别"), on_delete=models.PROTECT, db_index=False
+    )  # ten categories: an index would not be selective
     admission_ticket = models.CharField(_("准考证号"), max_length=20)
     exam_area = models.CharField(_("考区"), max_length=50, blank=True)
     exam_site = models.CharField(_("考点"), max_length=50, blank=True)
@@ -62,7 +71,13 @@ class ExamResult(PersonRecord):
     pass_line = models.DecimalField(_("合格线"), max_digits=5, decimal_places=1, null=True, blank=True)
     passed = models.BooleanField(_("是否合格"), default=False)
     batch = models.ForeignKey(
-        "ImportBatch", verbose_name=_("导入批次"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "ImportBatch",
+        verbose_name=_("导入批次"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # only read when a batch is deleted; not worth its cost on every imported row
     )
     history = HistoricalRecords(excluded_fields=["batch"])
 
@@ -73,6 +88,7 @@ class ExamResult(PersonRecord):
         constraints = [
             models.UniqueConstraint(fields=["year", "admission_ticket"], name="exam_result_unique_ticket")
         ]
+        indexes = [models.Index(fields=["id_number_digest"], name="exam_result_digest")]
 
     def __str__(self):
         return f"{self.year} {self.admission_ticket} {self.real_name}"
@@ -97,7 +113,13 @@ class QualificationCertificate(PersonRecord):
     origin = models.CharField(_("资格来源"), max_length=10, choices=Origin.choices, default=Origin.EXAM)
     admission_ticket = models.CharField(_("准考证号"), max_length=20, blank=True)
     batch = models.ForeignKey(
-        "ImportBatch", verbose_name=_("导入批次"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "ImportBatch",
+        verbose_name=_("导入批次"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # only read when a batch is deleted; not worth its cost on every imported row
     )
     history = HistoricalRecords(excluded_fields=["batch"])
 
@@ -105,6 +127,7 @@ class QualificationCertificate(PersonRecord):
         verbose_name = _("医师资格证书")
         verbose_name_plural = _("医师资格证书")
         ordering = ["number"]
+        indexes = [models.Index(fields=["id_number_digest"], name="certificate_digest")]
 
     def __str__(self):
         return f"{self.number} {self.real_name}"
@@ -122,7 +145,13 @@ class AssessmentResult(PersonRecord):
     result = models.CharField(_("考核结果"), max_length=10, choices=Result.choices)
     certificate_number = models.CharField(_("执业证书编码"), max_length=32, blank=True)
     batch = models.ForeignKey(
-        "ImportBatch", verbose_name=_("导入批次"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "ImportBatch",
+        verbose_name=_("导入批次"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # only read when a batch is deleted; not worth its cost on every imported row
     )
     history = HistoricalRecords(excluded_fields=["batch"])
 
@@ -131,7 +160,9 @@ class AssessmentResult(PersonRecord):
         verbose_name_plural = _("定期考核结果")
         ordering = ["-cycle"]
         constraints = [
-            models.UniqueConstraint(fields=["id_number_digest", "cycle"], name="assessment_unique_person_cycle")
+            models.UniqueConstraint(
+                fields=["id_number_digest", "cycle"], name="assessment_unique_person_cycle"
+            )
         ]
 
     def __str__(self):
@@ -153,7 +184,9 @@ class ImportBatch(models.Model):
 
     kind = models.CharField(_("数据类型"), max_length=20, choices=Kind.choices)
     filename = models.CharField(_("文件名"), max_length=200)
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.RUNNING, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.RUNNING, db_index=True
+    )
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("导入人"), null=True, blank=True, on_delete=models.SET_NULL
     )

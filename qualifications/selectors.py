@@ -10,7 +10,9 @@ def exam_results_for_id_number(id_number: str) -> list[ExamResult]:
     if not normalize_id_number(id_number):
         return []
     return list(
-        ExamResult.objects.filter(id_number_digest=id_number_digest(id_number)).select_related("exam_category")
+        ExamResult.objects.filter(id_number_digest=id_number_digest(id_number)).select_related(
+            "exam_category"
+        )
     )
 
 

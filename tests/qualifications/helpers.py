@@ -7,7 +7,19 @@ from openpyxl import Workbook
 
 from tests.factories import ExamCategoryFactory, make_resident_id
 
-EXAM_HEADER = ["考试年度", "报考类别", "准考证号", "姓名", "证件类型", "证件号码", "考区", "考点", "笔试成绩", "合格线", "是否合格"]
+EXAM_HEADER = [
+    "考试年度",
+    "报考类别",
+    "准考证号",
+    "姓名",
+    "证件类型",
+    "证件号码",
+    "考区",
+    "考点",
+    "笔试成绩",
+    "合格线",
+    "是否合格",
+]
 
 
 def exam_row(ticket="2025110000001", name="王小明", id_number=None, **overrides):

@@ -35,7 +35,13 @@ def test_it_imports_a_good_file():
     rows = [exam_row(ticket=f"20251100000{i:02d}") for i in range(5)]
     batch = run(csv_bytes(rows))
     assert batch.status == ImportBatch.Status.DONE
-    assert (batch.total_rows, batch.created, batch.updated, batch.unchanged, batch.rejected) == (5, 5, 0, 0, 0)
+    assert (batch.total_rows, batch.created, batch.updated, batch.unchanged, batch.rejected) == (
+        5,
+        5,
+        0,
+        0,
+        0,
+    )
     result = ExamResult.objects.get(admission_ticket="2025110000000")
     assert result.exam_category_id == "110"
     assert result.written_score == Decimal("412.5")

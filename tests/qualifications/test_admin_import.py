@@ -1,0 +1,88 @@
+"""QUA-3 in the admin: the upload view, the batch report, ID search by digest."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from qualifications.models import ExamResult, ImportBatch
+from tests.factories import ExamResultFactory, UserFactory, make_resident_id
+
+from .helpers import categories, csv_bytes, exam_row
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def upload(client, data: bytes, name="成绩.csv", kind="exam_results"):
+    return client.post(
+        reverse("admin:qualifications_importbatch_import"),
+        {"kind": kind, "file": SimpleUploadedFile(name, data)},
+        follow=True,
+    )
+
+
+def test_the_upload_renders_the_report_with_the_bad_rows(admin_client):
+    """QUA-3: after the upload the reviewer sees the counts and each bad row (行号, 列, 原因)."""
+    categories()
+    rows = [exam_row(ticket="A1"), exam_row(ticket="A2", 姓名="Li Si"), exam_row(ticket="A3", 报考类别="999")]
+    response = upload(admin_client, csv_bytes(rows))
+    batch = ImportBatch.objects.get()
+    assert response.redirect_chain[-1][0] == reverse(
+        "admin:qualifications_importbatch_report", args=[batch.pk]
+    )
+    html = response.content.decode()
+    assert "导入完成：新增1" in html
+    for text in ("行号", "列", "原因", "姓名只能是汉字", "报考类别“999”不存在"):
+        assert text in html
+    assert ExamResult.objects.count() == 1
+
+
+def test_a_file_with_wrong_headers_shows_the_reason(admin_client):
+    response = upload(admin_client, "姓名,备注\n王五,x\n".encode())
+    html = response.content.decode()
+    assert "整个文件未导入" in html and "缺少列" in html
+    assert ImportBatch.objects.get().status == ImportBatch.Status.FAILED
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
+        b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n",
+        b"PK\x03\x04not-a-real-zip",
+    ],
+)
+def test_a_non_spreadsheet_upload_gets_a_form_error(admin_client, data):
+    response = upload(admin_client, data, name="成绩.csv")
+    assert response.status_code == 200
+    assert "不是" in response.context["form"].errors["file"][0]
+    assert not ImportBatch.objects.exists()
+
+
+def test_an_oversized_upload_gets_a_form_error(admin_client, settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 10
+    response = upload(admin_client, csv_bytes([exam_row()]))
+    assert "文件不能超过" in response.context["form"].errors["file"][0]
+
+
+def test_the_import_page_needs_the_add_permission(client):
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(reverse("admin:qualifications_importbatch_import")).status_code == 403
+
+
+def test_the_list_shows_masked_ids_and_finds_a_full_id_by_digest(admin_client):
+    number = make_resident_id(seq="077")
+    ExamResultFactory(id_number=number, real_name="周九")
+    ExamResultFactory(real_name="吴十")
+    url = reverse("admin:qualifications_examresult_changelist")
+    html = admin_client.get(url).content.decode()
+    assert number not in html and number[:4] + "**********" + number[-4:] in html
+    response = admin_client.get(url, {"q": number})
+    assert list(response.context["cl"].result_list.values_list("real_name", flat=True)) == ["周九"]
+    response = admin_client.get(url, {"q": "吴十"})
+    assert [r.real_name for r in response.context["cl"].result_list] == ["吴十"]
