@@ -9,7 +9,6 @@ random, so "changed" is decided on the ID digest and the other columns, never on
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import datetime as dt
 import functools
@@ -23,8 +22,6 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone, translation
-from stdnum.cn import ric
-from stdnum.exceptions import InvalidComponent
 
 from accounts.idcrypto import IdType, identity_columns
 from accounts.identity import validate_id_number, validate_real_name
@@ -557,38 +554,6 @@ def _check_headers(spec: Spec, header: list[str]) -> list[str]:
     return names
 
 
-# ---------------------------------------------------------------- the region lookup
-
-
-@contextlib.contextmanager
-def _memoized_region_lookup():
-    """ID-1's region check scans stdnum's table (~50 µs); a year's file repeats a few thousand regions.
-
-    The answer depends only on the region code and the birth year, so it is memoised for the
-    duration of the import. The validator itself is unchanged.
-    """
-    original = ric.get_birth_place
-    answers: dict[str, tuple[bool, object]] = {}
-
-    def get_birth_place(number):
-        key = number[:10]
-        if key not in answers:
-            try:
-                answers[key] = (True, original(number))
-            except InvalidComponent:
-                answers[key] = (False, None)
-        found, place = answers[key]
-        if not found:
-            raise InvalidComponent()
-        return place
-
-    ric.get_birth_place = get_birth_place
-    try:
-        yield
-    finally:
-        ric.get_birth_place = original
-
-
 # ---------------------------------------------------------------- SQL
 
 
@@ -719,7 +684,7 @@ def records_import(
     batch = ImportBatch.objects.create(kind=kind, filename=filename[:200], started_by=user)
     try:
         # Reasons are stored, so they are written in Chinese whatever the uploader's language.
-        with transaction.atomic(), _memoized_region_lookup(), translation.override("zh-hans"):
+        with transaction.atomic(), translation.override("zh-hans"):
             report = _run(spec, fh, batch=batch, user=user, progress=progress)
     except ImportRefused as exc:
         batch.status = ImportBatch.Status.FAILED

@@ -8,7 +8,14 @@ from stdnum.cn import ric
 from accounts.models import User
 from approvals.models import Announcement, Authority, Region
 from institutions.models import Institution
-from qualifications.models import AssessmentResult, Category, ExamCategory, ExamResult, Level, QualificationCertificate
+from qualifications.models import (
+    AssessmentResult,
+    Category,
+    ExamCategory,
+    ExamResult,
+    Level,
+    QualificationCertificate,
+)
 
 
 def make_resident_id(region: str = "430102", birth: str = "19900101", seq: str | None = None) -> str:

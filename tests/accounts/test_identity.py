@@ -252,3 +252,14 @@ class TestPhotoAndAttachments:
             refusal(validate_attachment, io.BytesIO(image_bytes(size=(800, 600))), max_bytes=1000).code
             == "attachment_too_large"
         )
+
+
+def test_region_codes_younger_than_their_holder_are_accepted():
+    """ID-1: 510107 (武侯区) dates from 1990; a holder born in 1975 carries it after re-issue."""
+    number = make_resident_id("510107", "19750101", "011")
+    assert validate_resident_id(number).region_code == "510107"
+
+
+def test_a_province_with_an_unknown_county_is_refused():
+    """ID-1: 51 is 四川省, but 519999 is no county."""
+    assert refusal(validate_resident_id, make_resident_id("519999", "19900101", "001")).code == "id_region"
