@@ -13,12 +13,26 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.idcrypto import id_number_digest, normalize_id_number
+from approvals import scoping
+from approvals.admin import ReviewerPermissionsMixin
+from approvals.models import Authority
 
-from .importing import ImportRefused, check_upload, records_import
+from .importing import ImportRefused, check_upload
 from .models import AssessmentResult, ExamCategory, ExamResult, ImportBatch, QualificationCertificate
+from .services import import_batch_enqueue
 
 _RESIDENT_ID = re.compile(r"^\d{17}[\dX]$")
 _IDENTITY_READONLY = ("id_type", "id_number_masked")
+
+
+def may_import(user) -> bool:
+    """QUA-3: the exam centre's files are imported by the superuser and national/provincial reviewers."""
+    if user.is_active and user.is_superuser:
+        return True
+    return scoping.is_reviewer(user) and user.authority.level in (
+        Authority.Level.NATIONAL,
+        Authority.Level.PROVINCE,
+    )
 
 
 class IdNumberSearchMixin:
@@ -33,12 +47,12 @@ class IdNumberSearchMixin:
 
 
 @admin.register(ExamCategory)
-class ExamCategoryAdmin(admin.ModelAdmin):
+class ExamCategoryAdmin(ReviewerPermissionsMixin, admin.ModelAdmin):
     list_display = ("code", "name", "level", "category")
 
 
 @admin.register(ExamResult)
-class ExamResultAdmin(IdNumberSearchMixin, SimpleHistoryAdmin):
+class ExamResultAdmin(ReviewerPermissionsMixin, IdNumberSearchMixin, SimpleHistoryAdmin):
     list_display = (
         "year", "exam_category", "admission_ticket", "real_name", "id_number_masked",
         "written_score", "pass_line", "passed",
@@ -51,7 +65,7 @@ class ExamResultAdmin(IdNumberSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(QualificationCertificate)
-class QualificationCertificateAdmin(IdNumberSearchMixin, SimpleHistoryAdmin):
+class QualificationCertificateAdmin(ReviewerPermissionsMixin, IdNumberSearchMixin, SimpleHistoryAdmin):
     list_display = ("number", "real_name", "id_number_masked", "level", "category", "year_obtained", "origin")
     list_filter = ("level", "category", "origin", "year_obtained")
     search_fields = ("real_name", "number", "admission_ticket")
@@ -60,7 +74,7 @@ class QualificationCertificateAdmin(IdNumberSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(AssessmentResult)
-class AssessmentResultAdmin(IdNumberSearchMixin, SimpleHistoryAdmin):
+class AssessmentResultAdmin(ReviewerPermissionsMixin, IdNumberSearchMixin, SimpleHistoryAdmin):
     list_display = (
         "cycle",
         "real_name",
@@ -92,7 +106,7 @@ class ImportUploadForm(forms.Form):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(ReviewerPermissionsMixin, admin.ModelAdmin):
     list_display = (
         "started_at", "kind", "filename", "status", "total_rows",
         "created", "updated", "unchanged", "rejected", "started_by", "report_link",
@@ -104,6 +118,18 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # batches are made by imports only
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        # A reviewer sees the batches of their own authority's reviewers.
+        return qs.filter(started_by__authority_id=request.user.authority_id)
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(
+            request, {"may_import": may_import(request.user), **(extra_context or {})}
+        )
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -130,21 +156,22 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return own + super().get_urls()
 
     def import_view(self, request):
-        if not request.user.has_perm("qualifications.add_importbatch"):
+        if not may_import(request.user):
             raise PermissionDenied
         form = ImportUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            batch = records_import(
-                kind=form.cleaned_data["kind"], fh=upload.file, filename=upload.name, user=request.user
+            batch = import_batch_enqueue(
+                kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], user=request.user
             )
             if batch.status == ImportBatch.Status.FAILED:
                 messages.error(request, f"导入失败：{batch.failure}")
-            else:
+            elif batch.status == ImportBatch.Status.DONE:
                 messages.success(
                     request,
                     f"导入完成：新增{batch.created}，更新{batch.updated}，未变化{batch.unchanged}，错误行{batch.rejected}。",
                 )
+            else:
+                messages.info(request, "文件已上传，正在后台导入；本页会自动刷新显示结果。")
             return redirect("admin:qualifications_importbatch_report", batch_id=batch.pk)
         context = {
             **self.admin_site.each_context(request),

@@ -673,15 +673,22 @@ _HISTORY_OWN = {"history_id", "history_date", "history_type", "history_user_id",
 
 
 def records_import(
-    *, kind: str, fh, filename: str, user=None, progress: Callable[[int], None] | None = None
+    *,
+    kind: str,
+    fh,
+    filename: str,
+    user=None,
+    progress: Callable[[int], None] | None = None,
+    batch: ImportBatch | None = None,
 ) -> ImportBatch:
     """Import one file of `kind` (QUA-3); returns its ImportBatch with counts and the first errors.
 
     A file-level problem (format, headers, a database error) leaves no record written and the
-    batch marked failed with the reason.
+    batch marked failed with the reason. `batch` is the queued batch when the worker runs it.
     """
     spec = SPECS[kind]
-    batch = ImportBatch.objects.create(kind=kind, filename=filename[:200], started_by=user)
+    if batch is None:
+        batch = ImportBatch.objects.create(kind=kind, filename=filename[:200], started_by=user)
     try:
         # Reasons are stored, so they are written in Chinese whatever the uploader's language.
         with transaction.atomic(), translation.override("zh-hans"):

@@ -200,6 +200,8 @@ class ImportBatch(models.Model):
     # [{"line": 12, "column": "身份证号", "message": "…"}, …], the first ERRORS_KEPT of them.
     errors = models.JSONField(_("错误明细"), default=list, blank=True)
     failure = models.TextField(_("失败原因"), blank=True)
+    # Where the uploaded file waits for the worker (default storage); deleted once imported.
+    upload_path = models.CharField(_("上传文件"), max_length=200, blank=True, editable=False)
 
     ERRORS_KEPT = 1000
 
