@@ -2,11 +2,13 @@
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
+# origin → (template with the guide's text, page title, breadcrumb label)
 GUIDES = {
-    "exam": "qualifications/guides/exam.html",
-    "legacy": "qualifications/guides/legacy.html",
-    "military": "qualifications/guides/military.html",
+    "exam": ("qualifications/guides/exam.html", _("新人新办法医师资格信息修改及补录指南"), _("新人新办法")),
+    "legacy": ("qualifications/guides/legacy.html", _("老人老办法医师资格信息修改及补录指南"), _("老人老办法")),
+    "military": ("qualifications/guides/military.html", _("军队离休及复转退人员医师资格信息补录指南"), _("军队人员")),
 }
 
 
@@ -17,4 +19,5 @@ def guides(request):
 def guide(request, origin):
     if origin not in GUIDES:
         raise Http404
-    return render(request, GUIDES[origin], {"origin": origin})
+    template, title, crumb = GUIDES[origin]
+    return render(request, template, {"origin": origin, "guide_title": title, "guide_crumb": crumb})
