@@ -369,15 +369,27 @@ def _parse_exam_result(row: dict[str, str], ctx: dict) -> tuple:
     return (*identity, year, category, ticket, area, site, score, pass_line, passed)
 
 
-def _parse_certificate(row: dict[str, str], ctx: dict) -> tuple:
-    errors = []
-    out = {}
+class _Fields:
+    """One row's parsed values, collecting every field's error so a row reports all its problems at once."""
 
-    def take(name, fn):
+    def __init__(self):
+        self.values: dict = {}
+        self.errors: list[RowError] = []
+
+    def take(self, name: str, parse: Callable[[], object]) -> None:
         try:
-            out[name] = fn()
+            self.values[name] = parse()
         except RowError as exc:
-            errors.append(exc)
+            self.errors.append(exc)
+
+    def check(self) -> None:
+        if self.errors:
+            raise RowErrors(self.errors)
+
+
+def _parse_certificate(row: dict[str, str], ctx: dict) -> tuple:
+    fields = _Fields()
+    take, out = fields.take, fields.values
 
     def number():
         value = _required("资格证书编码", row["资格证书编码"]).upper()
@@ -402,8 +414,7 @@ def _parse_certificate(row: dict[str, str], ctx: dict) -> tuple:
     take("issue_date", lambda: _date("签发日期", row["签发日期"]))
     take("origin", lambda: _choice("资格来源", row["资格来源"] or "新人新办法", _choices()["origin"]))
     take("ticket", ticket)
-    if errors:
-        raise RowErrors(errors)
+    fields.check()
     id_type, cipher, digest, masked, name = out["identity"]
     return (
         id_type, cipher, digest, masked, name, out["number"], out["level"], out["category"], out["year"],
@@ -412,14 +423,8 @@ def _parse_certificate(row: dict[str, str], ctx: dict) -> tuple:
 
 
 def _parse_assessment(row: dict[str, str], ctx: dict) -> tuple:
-    errors = []
-    out = {}
-
-    def take(name, fn):
-        try:
-            out[name] = fn()
-        except RowError as exc:
-            errors.append(exc)
+    fields = _Fields()
+    take, out = fields.take, fields.values
 
     def cycle():
         value = _required("考核周期", row["考核周期"])
@@ -439,8 +444,7 @@ def _parse_assessment(row: dict[str, str], ctx: dict) -> tuple:
     take("body", lambda: _text("考核机构", row["考核机构"], 100, required=True))
     take("result", lambda: _choice("考核结果", row["考核结果"], _choices()["result"]))
     take("cert", certificate_number)
-    if errors:
-        raise RowErrors(errors)
+    fields.check()
     id_type, cipher, digest, masked, name = out["identity"]
     return (id_type, cipher, digest, masked, name, out["cycle"], out["body"], out["result"], out["cert"])
 
