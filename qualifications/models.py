@@ -52,6 +52,16 @@ class PersonRecord(EncryptedIdentity):
 
     real_name = models.CharField(_("姓名"), max_length=28)
     id_number_digest = models.CharField(_("证件号码摘要"), max_length=64, blank=True, editable=False)
+    # The last import that wrote the record.
+    batch = models.ForeignKey(
+        "ImportBatch",
+        verbose_name=_("导入批次"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # only read when a batch is deleted; not worth its cost on every imported row
+    )
 
     class Meta:
         abstract = True
@@ -70,15 +80,6 @@ class ExamResult(PersonRecord):
     written_score = models.DecimalField(_("笔试成绩"), max_digits=5, decimal_places=1, null=True, blank=True)
     pass_line = models.DecimalField(_("合格线"), max_digits=5, decimal_places=1, null=True, blank=True)
     passed = models.BooleanField(_("是否合格"), default=False)
-    batch = models.ForeignKey(
-        "ImportBatch",
-        verbose_name=_("导入批次"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,  # only read when a batch is deleted; not worth its cost on every imported row
-    )
     history = HistoricalRecords(excluded_fields=["batch"])
 
     class Meta:
@@ -112,15 +113,6 @@ class QualificationCertificate(PersonRecord):
     issue_date = models.DateField(_("签发日期"), null=True, blank=True)
     origin = models.CharField(_("资格来源"), max_length=10, choices=Origin.choices, default=Origin.EXAM)
     admission_ticket = models.CharField(_("准考证号"), max_length=20, blank=True)
-    batch = models.ForeignKey(
-        "ImportBatch",
-        verbose_name=_("导入批次"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,  # only read when a batch is deleted; not worth its cost on every imported row
-    )
     history = HistoricalRecords(excluded_fields=["batch"])
 
     class Meta:
@@ -144,15 +136,6 @@ class AssessmentResult(PersonRecord):
     assessing_body = models.CharField(_("考核机构"), max_length=100)
     result = models.CharField(_("考核结果"), max_length=10, choices=Result.choices)
     certificate_number = models.CharField(_("执业证书编码"), max_length=32, blank=True)
-    batch = models.ForeignKey(
-        "ImportBatch",
-        verbose_name=_("导入批次"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,  # only read when a batch is deleted; not worth its cost on every imported row
-    )
     history = HistoricalRecords(excluded_fields=["batch"])
 
     class Meta:
