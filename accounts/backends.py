@@ -19,7 +19,9 @@ def user_for_login(identifier: str):
 
     certificate = certificate_by_number(identifier)
     if certificate is not None and certificate.id_number_digest:
-        return User.objects.filter(role=User.Role.DOCTOR, id_number_digest=certificate.id_number_digest).first()
+        return User.objects.filter(
+            role=User.Role.DOCTOR, id_number_digest=certificate.id_number_digest
+        ).first()
     return None
 
 

@@ -134,7 +134,9 @@ class EncryptedIdentity(models.Model):
 
     id_type = models.CharField(_("证件类型"), max_length=16, choices=IdType.choices, default=IdType.RESIDENT)
     id_number_cipher = models.TextField(_("证件号码（密文）"), blank=True, editable=False)
-    id_number_digest = models.CharField(_("证件号码摘要"), max_length=64, blank=True, db_index=True, editable=False)
+    id_number_digest = models.CharField(
+        _("证件号码摘要"), max_length=64, blank=True, db_index=True, editable=False
+    )
     id_number_masked = models.CharField(_("证件号码"), max_length=40, blank=True, editable=False)
 
     class Meta:

@@ -84,7 +84,8 @@ def validate_resident_id(value: str, *, today: dt.date | None = None) -> Residen
     today = today or dt.date.today()
     if birth_date > today or birth_date.year < 1900:
         raise ValidationError(
-            _("身份证号码第7至14位的出生日期%(d)s不在合理范围内。") % {"d": number[6:14]}, code="id_birth_date"
+            _("身份证号码第7至14位的出生日期%(d)s不在合理范围内。") % {"d": number[6:14]},
+            code="id_birth_date",
         )
     if not _region_code_ever_existed(number[:6]):
         raise ValidationError(
@@ -245,7 +246,9 @@ def validate_email_address(value: str) -> str:
     try:
         _email_validator(email)
     except ValidationError:
-        raise ValidationError(_("电子邮箱格式不正确，例如：name@example.com。"), code="email_invalid") from None
+        raise ValidationError(
+            _("电子邮箱格式不正确，例如：name@example.com。"), code="email_invalid"
+        ) from None
     return email.lower()
 
 
@@ -273,7 +276,9 @@ def _decode_image(data: bytes) -> Image.Image:
         image = Image.open(io.BytesIO(data))
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError(_("文件无法识别为图片，可能已损坏或不是JPG/PNG格式。"), code="image_undecodable") from None
+        raise ValidationError(
+            _("文件无法识别为图片，可能已损坏或不是JPG/PNG格式。"), code="image_undecodable"
+        ) from None
     return image
 
 
@@ -282,7 +287,8 @@ def validate_photo(upload) -> str:
     data = _read(upload)
     if len(data) > PHOTO_MAX_BYTES:
         raise ValidationError(
-            _("照片不能超过80KB，当前文件为%(kb)dKB。") % {"kb": (len(data) + 1023) // 1024}, code="photo_too_large"
+            _("照片不能超过80KB，当前文件为%(kb)dKB。") % {"kb": (len(data) + 1023) // 1024},
+            code="photo_too_large",
         )
     image = _decode_image(data)
     if image.format not in _IMAGE_FORMATS:
@@ -292,7 +298,8 @@ def validate_photo(upload) -> str:
         )
     if image.size != PHOTO_SIZE:
         raise ValidationError(
-            _("照片尺寸应为354×472像素（宽×高），当前为%(w)d×%(h)d像素。") % {"w": image.size[0], "h": image.size[1]},
+            _("照片尺寸应为354×472像素（宽×高），当前为%(w)d×%(h)d像素。")
+            % {"w": image.size[0], "h": image.size[1]},
             code="photo_dimensions",
         )
     if not _has_white_background(image):

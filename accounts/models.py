@@ -5,7 +5,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .idcrypto import EncryptedIdentity, mask_phone
+from .idcrypto import EncryptedIdentity, mask_email, mask_phone
+
+
+class ActivationPath(models.TextChoices):
+    """ACC-5: the four ways a doctor's account becomes active."""
+
+    INSTITUTION_CODE = "code", _("医疗机构激活码")
+    CERTIFICATE = "certificate", _("资格证书编码")
+    ADMISSION_TICKET = "ticket", _("准考证号")
+    APPROVAL = "approval", _("注册或变更业务审批通过")
 
 
 class User(EncryptedIdentity, AbstractUser):
@@ -16,7 +25,9 @@ class User(EncryptedIdentity, AbstractUser):
         OFFICER = "officer", _("医疗机构注册管理员")
         REVIEWER = "reviewer", _("审批人员")
 
-    role = models.CharField(_("角色"), max_length=10, choices=Role.choices, default=Role.DOCTOR, db_index=True)
+    role = models.CharField(
+        _("角色"), max_length=10, choices=Role.choices, default=Role.DOCTOR, db_index=True
+    )
     real_name = models.CharField(_("姓名"), max_length=28, blank=True)
     phone = models.CharField(_("手机号码"), max_length=11, blank=True, db_index=True)
     phone_verified_at = models.DateTimeField(_("手机验证时间"), null=True, blank=True)
@@ -36,6 +47,12 @@ class User(EncryptedIdentity, AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
         related_name="reviewers",
+    )
+    # ACC-3 / ACC-5: when the doctor passed the qualification check, and when and how they activated.
+    checked_at = models.DateTimeField(_("通过医师信息校验时间"), null=True, blank=True)
+    activated_at = models.DateTimeField(_("激活时间"), null=True, blank=True)
+    activation_path = models.CharField(
+        _("激活方式"), max_length=16, choices=ActivationPath.choices, blank=True
     )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
@@ -79,9 +96,144 @@ class User(EncryptedIdentity, AbstractUser):
         return self.role == self.Role.REVIEWER
 
     @property
+    def is_activated(self) -> bool:
+        return self.activated_at is not None
+
+    @property
+    def phone_verified(self) -> bool:
+        return bool(self.phone) and self.phone_verified_at is not None
+
+    @property
+    def email_verified(self) -> bool:
+        return bool(self.email) and self.email_verified_at is not None
+
+    @property
+    def email_masked(self) -> str:
+        return mask_email(self.email)
+
+    @property
     def phone_masked(self) -> str:
         return mask_phone(self.phone)
 
     @property
     def display_name(self) -> str:
         return self.real_name or self.username
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", _("短信")
+    EMAIL = "email", _("电子邮件")
+
+
+class VerificationCode(models.Model):
+    """ACC-4/ACC-6: a 6-digit code sent to a phone or mailbox, stored only as a keyed hash.
+
+    Expires after CODE_TTL, single use (used_at), at most CODE_MAX_ATTEMPTS guesses counted by a
+    conditional UPDATE (accounts.codes).
+    """
+
+    class Purpose(models.TextChoices):
+        VERIFY = "verify", _("验证手机或邮箱")
+        CHANGE = "change", _("更换手机或邮箱")
+        RECOVER = "recover", _("找回账户")
+
+    purpose = models.CharField(_("用途"), max_length=10, choices=Purpose.choices)
+    channel = models.CharField(_("渠道"), max_length=5, choices=Channel.choices)
+    # Keyed digest of the phone/e-mail the code went to: lookups without keeping a second clear copy.
+    destination_digest = models.CharField(_("接收方摘要"), max_length=64)
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    code_hash = models.CharField(_("验证码摘要"), max_length=64)
+    created_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("失效时间"))
+    attempts = models.PositiveSmallIntegerField(_("已尝试次数"), default=0)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("验证码")
+        verbose_name_plural = _("验证码")
+        indexes = [models.Index(fields=["destination_digest", "purpose", "-created_at"], name="code_lookup")]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} #{self.pk}"
+
+
+class SendQuota(models.Model):
+    """ACC-4: per phone/e-mail and per client, one code a minute and CODE_DAILY_LIMIT a day.
+
+    One row per key (a keyed digest, never the clear phone or IP), taken with one conditional
+    UPDATE so two simultaneous requests cannot both pass.
+    """
+
+    key = models.CharField(_("键"), max_length=80, primary_key=True)
+    day = models.DateField(_("日期"))
+    day_count = models.PositiveSmallIntegerField(_("当日次数"), default=0)
+    last_sent_at = models.DateTimeField(_("最近发送时间"))
+
+    class Meta:
+        verbose_name = _("发送配额")
+        verbose_name_plural = _("发送配额")
+
+    def __str__(self):
+        return f"{self.day} {self.day_count}"
+
+
+class OutboundMessage(models.Model):
+    """The outbox: an SMS or e-mail written in the same transaction as the action that needs it.
+
+    A task drains it (and a periodic retry does, when the broker was down at commit time); the body
+    is blanked once sent, so codes do not linger in the database.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    channel = models.CharField(_("渠道"), max_length=5, choices=Channel.choices)
+    destination = models.CharField(_("接收方"), max_length=254)
+    subject = models.CharField(_("主题"), max_length=100, blank=True)
+    body = models.TextField(_("内容"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("发送次数"), default=0)
+    last_error = models.CharField(_("最近错误"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("下次发送时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("待发消息")
+        verbose_name_plural = _("待发消息")
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} #{self.pk} {self.get_status_display()}"
+
+
+class ActivationCode(models.Model):
+    """ACC-5a / INS-4: a code an institution issues to one of its doctors; single use, expires."""
+
+    doctor = models.ForeignKey(
+        User, verbose_name=_("医师"), on_delete=models.CASCADE, related_name="activation_codes"
+    )
+    institution = models.ForeignKey(
+        "institutions.Institution", verbose_name=_("医疗机构"), on_delete=models.CASCADE, related_name="+"
+    )
+    # Shown to the officer in the console (INS-4) and sent to the doctor; useless to anyone else.
+    code = models.CharField(_("激活码"), max_length=12, unique=True)
+    issued_by = models.ForeignKey(
+        User, verbose_name=_("生成人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("失效时间"))
+    used_at = models.DateTimeField(_("激活时间"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("账户激活码")
+        verbose_name_plural = _("账户激活码")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.institution} → {self.doctor}"

@@ -1,13 +1,19 @@
-"""Account pages: login and logout (sign-up, verification and recovery come with issue 4)."""
+"""Account pages: each area's view module brings its own routes (names are in the accounts namespace)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
+from .views import activation, doctor, recovery, security, signup
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    *signup.urlpatterns,
+    *security.urlpatterns,
+    *activation.urlpatterns,
+    *recovery.urlpatterns,
+    *doctor.urlpatterns,
 ]

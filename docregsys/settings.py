@@ -125,12 +125,29 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)}
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The outbox retry loop: messages whose kick was lost (broker down at commit) go out within this time.
+CELERY_BEAT_SCHEDULE = {
+    "outbox-drain": {
+        "task": "accounts.tasks.outbox_drain",
+        "schedule": env.float("OUTBOX_RETRY_SECONDS", default=30.0),
+    },
+}
 
 # SMS gateway: console (development), file (tests), http (production gateway).
 SMS_BACKEND = env("SMS_BACKEND", default="console")
 SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(BASE_DIR / ".local" / "sms"))
 SMS_HTTP_URL = env("SMS_HTTP_URL", default="")
 SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", default="")
+
+# ACC-4 codes: lifetime, guesses, resend interval and daily limit per phone/e-mail and per client.
+CODE_TTL_SECONDS = env.int("CODE_TTL_SECONDS", default=300)
+CODE_MAX_ATTEMPTS = 5
+CODE_RESEND_SECONDS = env.int("CODE_RESEND_SECONDS", default=60)
+CODE_DAILY_LIMIT = env.int("CODE_DAILY_LIMIT", default=10)
+# ACC-5a: how long an institution's activation code stays valid.
+ACTIVATION_CODE_TTL_DAYS = env.int("ACTIVATION_CODE_TTL_DAYS", default=7)
+# ACC-6: reset links and codes die within 30 minutes (and when the password changes).
+PASSWORD_RESET_TIMEOUT = 30 * 60
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@docregsys.local")
@@ -190,6 +207,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "docregsys.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "docregsys API",

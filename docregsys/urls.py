@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accounts import views as account_views
+from accounts.views import doctor as doctor_views
 
 from .health import healthz
 
@@ -15,7 +15,7 @@ admin.site.site_title = "医师电子化注册审批管理"
 admin.site.index_title = "审批管理"
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", doctor_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("qualifications/", include("qualifications.urls")),
     path("admin/", admin.site.urls),
@@ -23,6 +23,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("captcha/", include("captcha.urls")),
     path("healthz", healthz, name="healthz"),
+    path("api/v1/accounts/", include("accounts.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

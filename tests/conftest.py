@@ -2,8 +2,12 @@
 
 import base64
 import os
+import re
 
 import pytest
+
+from accounts.services.outbox import outbox_drain
+from accounts.sms import read_file_outbox
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright drives the live server
 
@@ -78,3 +82,37 @@ def screenshot(request):
         return path
 
     return take
+
+
+# ---- Codes a doctor receives (ACC-4). Both fixtures first drain the outbox, as the worker does after
+# commit: inside a test's transaction `on_commit` never fires, so nothing would be sent otherwise.
+
+
+@pytest.fixture
+def sms_inbox(settings):
+    """sms_inbox() → the messages sent so far [{"to", "text"}]; sms_inbox.last_code(phone) → the newest code."""
+
+    class Inbox:
+        def __call__(self):
+            outbox_drain()
+            return read_file_outbox(settings.SMS_FILE_PATH)
+
+        def last_code(self, phone: str) -> str:
+            texts = [m["text"] for m in self() if m["to"] == phone]
+            assert texts, f"no SMS was sent to {phone[:3]}…"
+            return re.search(r"\b(\d{6})\b", texts[-1]).group(1)
+
+    return Inbox()
+
+
+@pytest.fixture
+def mail_code(mailoutbox):
+    """mail_code(address) → the newest 6-digit code e-mailed to that address."""
+
+    def last(address: str) -> str:
+        outbox_drain()
+        bodies = [m.body for m in mailoutbox if address in m.to]
+        assert bodies, "no e-mail was sent to that address"
+        return re.search(r"\b(\d{6})\b", bodies[-1]).group(1)
+
+    return last

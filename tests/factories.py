@@ -1,11 +1,13 @@
 """factory_boy factories shared by every test package."""
 
+import datetime as dt
 import random
 
 import factory
+from django.utils import timezone
 from stdnum.cn import ric
 
-from accounts.models import User
+from accounts.models import ActivationCode, ActivationPath, User
 from approvals.models import Announcement, Authority, Region
 from institutions.models import Institution
 from qualifications.models import (
@@ -16,6 +18,7 @@ from qualifications.models import (
     Level,
     QualificationCertificate,
 )
+from registrations.models import PracticeRecord
 
 
 def make_resident_id(region: str = "430102", birth: str = "19900101", seq: str | None = None) -> str:
@@ -40,9 +43,15 @@ class RegionFactory(factory.django.DjangoModelFactory):
 def region_tree():
     """湖南省 → 长沙市 → 芙蓉区, 天心区: enough geography for scoping tests."""
     province = RegionFactory(code="430000", name="湖南省", level="province")
-    city = RegionFactory(code="430100", name="长沙市", full_name="湖南省长沙市", level="city", parent=province)
-    furong = RegionFactory(code="430102", name="芙蓉区", full_name="湖南省长沙市芙蓉区", level="county", parent=city)
-    tianxin = RegionFactory(code="430103", name="天心区", full_name="湖南省长沙市天心区", level="county", parent=city)
+    city = RegionFactory(
+        code="430100", name="长沙市", full_name="湖南省长沙市", level="city", parent=province
+    )
+    furong = RegionFactory(
+        code="430102", name="芙蓉区", full_name="湖南省长沙市芙蓉区", level="county", parent=city
+    )
+    tianxin = RegionFactory(
+        code="430103", name="天心区", full_name="湖南省长沙市天心区", level="county", parent=city
+    )
     return province, city, furong, tianxin
 
 
@@ -81,7 +90,21 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     class Params:
         officer = factory.Trait(role=User.Role.OFFICER, institution=factory.SubFactory(InstitutionFactory))
-        reviewer = factory.Trait(role=User.Role.REVIEWER, is_staff=True, authority=factory.SubFactory(AuthorityFactory))
+        reviewer = factory.Trait(
+            role=User.Role.REVIEWER, is_staff=True, authority=factory.SubFactory(AuthorityFactory)
+        )
+        # Doctor states along ACC-3 → ACC-4 → ACC-5: checked, phone verified, activated (each implies the one before).
+        checked = factory.Trait(checked_at=factory.LazyFunction(timezone.now))
+        phone_verified = factory.Trait(
+            checked=True,
+            phone=factory.Sequence(lambda n: f"139{n:08d}"),
+            phone_verified_at=factory.LazyFunction(timezone.now),
+        )
+        activated = factory.Trait(
+            phone_verified=True,
+            activated_at=factory.LazyFunction(timezone.now),
+            activation_path=ActivationPath.CERTIFICATE,
+        )
 
     @factory.post_generation
     def id_number(obj, create, extracted, **kwargs):
@@ -169,3 +192,39 @@ class AnnouncementFactory(factory.django.DjangoModelFactory):
 
     title = "医师资格考试通过人员相关电子化注册业务 尚未开始 请等待通知"
     body = ""
+
+
+class PracticeRecordFactory(factory.django.DjangoModelFactory):
+    """A valid practice location (执业注册); pass id_number= and real_name= to tie it to a doctor."""
+
+    class Meta:
+        model = PracticeRecord
+        skip_postgeneration_save = True
+
+    real_name = "李四"
+    certificate_number = factory.Sequence(lambda n: f"1104301{n:08d}")
+    level = Level.PHYSICIAN
+    category = Category.CLINICAL
+    location = factory.LazyAttribute(lambda o: o.main_institution.region)
+    main_institution = factory.SubFactory(InstitutionFactory)
+    authority = factory.SubFactory(AuthorityFactory)
+    approval_date = dt.date(2020, 3, 17)
+    state = PracticeRecord.State.VALID
+
+    @factory.post_generation
+    def id_number(obj, create, extracted, **kwargs):
+        obj.set_id_number(extracted or make_resident_id())
+        if create:
+            obj.save()
+
+
+class ActivationCodeFactory(factory.django.DjangoModelFactory):
+    """ACC-5a: an institution's code for one doctor, valid for a week."""
+
+    class Meta:
+        model = ActivationCode
+
+    doctor = factory.SubFactory(UserFactory)
+    institution = factory.SubFactory(InstitutionFactory)
+    code = factory.Sequence(lambda n: f"ACT{n:05d}")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))

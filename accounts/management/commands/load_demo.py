@@ -187,7 +187,9 @@ class Command(BaseCommand):
             records = self._exam_records()
             self._announcement(authorities[("health", "430000")])
         logins += list(
-            User.objects.filter(username__in=[c[1] for c in CERTIFICATES + EXAM_RESULTS if c[1]]).order_by("id")
+            User.objects.filter(username__in=[c[1] for c in CERTIFICATES + EXAM_RESULTS if c[1]]).order_by(
+                "id"
+            )
         )
 
         self._print(logins, records)

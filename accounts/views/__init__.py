@@ -1,11 +1,10 @@
-"""Home and login pages."""
+"""Login (ACC-2) and the choice of page frame per audience; the area modules hold the rest."""
 
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
 
 from approvals.selectors import announcement_list_current
 
-from .forms import LoginForm
+from ..forms import LoginForm
 
 
 def layout_for(user) -> str:
@@ -16,11 +15,6 @@ def layout_for(user) -> str:
         if user.is_officer:
             return "layouts/officer.html"
     return "layouts/public.html"
-
-
-def home(request):
-    announcements = list(announcement_list_current())
-    return render(request, "home.html", {"announcements": announcements, "layout": layout_for(request.user)})
 
 
 class LoginView(auth_views.LoginView):

@@ -1,0 +1,3 @@
+"""Placeholder: the signup endpoints of /api/v1/accounts/ (issue 4)."""
+
+urlpatterns = []

@@ -1,0 +1,88 @@
+"""Reads about a doctor's account: their records (ACC-3, ACC-8) and where activation stands (ACC-5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from qualifications.models import AssessmentResult, ExamResult, QualificationCertificate
+from registrations.models import PracticeRecord
+from registrations.selectors import practice_records_for_digest
+
+from .models import User
+
+
+@dataclass
+class DoctorRecords:
+    """What the exam centre and the registration system hold under this doctor's name + ID number."""
+
+    certificates: list[QualificationCertificate] = field(default_factory=list)
+    passed_exams: list[ExamResult] = field(default_factory=list)
+    practice_records: list[PracticeRecord] = field(default_factory=list)
+
+    @property
+    def qualified(self) -> bool:
+        """未查询到医师资格信息 when False: no certificate and no passing exam result."""
+        return bool(self.certificates or self.passed_exams)
+
+    @property
+    def registered(self) -> bool:
+        """未查询到医师执业注册信息 when False."""
+        return bool(self.practice_records)
+
+    @property
+    def passed(self) -> bool:
+        """ACC-3: the check passes on a qualification or a practice record."""
+        return self.qualified or self.registered
+
+    @property
+    def valid_records(self) -> list[PracticeRecord]:
+        return [r for r in self.practice_records if r.state == PracticeRecord.State.VALID]
+
+
+def doctor_records(user: User) -> DoctorRecords:
+    """The records matching the account's name *and* ID number (4 queries; none without an ID number)."""
+    digest = user.id_number_digest
+    if not digest:
+        return DoctorRecords()
+    name = user.real_name
+    return DoctorRecords(
+        certificates=list(QualificationCertificate.objects.filter(id_number_digest=digest, real_name=name)),
+        passed_exams=list(
+            ExamResult.objects.filter(id_number_digest=digest, real_name=name, passed=True).select_related(
+                "exam_category"
+            )
+        ),
+        practice_records=list(practice_records_for_digest(digest).filter(real_name=name)),
+    )
+
+
+def assessments_for(user: User) -> list[AssessmentResult]:
+    """考核信息 (REG-10): the doctor's periodic assessment results, newest cycle first (1 query)."""
+    if not user.id_number_digest:
+        return []
+    return list(AssessmentResult.objects.filter(id_number_digest=user.id_number_digest).order_by("-cycle"))
+
+
+@dataclass
+class NextStep:
+    label: str
+    url: str
+    reason: str
+
+
+def activation_next_step(user: User) -> NextStep | None:
+    """For a doctor who is not activated yet: what to do next, and why (None when activated)."""
+    if not user.is_doctor or user.is_activated:
+        return None
+    if user.checked_at is None:
+        return NextStep(_("医师信息校验"), reverse("accounts:check"), _("您的账户尚未通过医师信息校验。"))
+    if not (user.phone_verified or user.email_verified):
+        return NextStep(
+            _("验证手机"), reverse("accounts:verify_phone"), _("激活账户前需要验证您的手机号码（或邮箱）。")
+        )
+    return NextStep(
+        _("激活我的账户"), reverse("accounts:activation"), _("您的账户尚未激活，激活后才能使用全部功能。")
+    )

@@ -1,0 +1,19 @@
+"""Reads of practice records (SPEC §6)."""
+
+from django.db.models import Case, Prefetch, QuerySet, When
+
+from .models import PracticeRecord, PracticeScope
+
+
+def practice_records_for_digest(digest: str) -> QuerySet[PracticeRecord]:
+    """Every practice record of one person, valid ones first, with what the pages show (2 queries)."""
+    if not digest:
+        return PracticeRecord.objects.none()
+    return (
+        PracticeRecord.objects.filter(id_number_digest=digest)
+        .select_related("location", "main_institution", "authority")
+        .prefetch_related(Prefetch("scopes", queryset=PracticeScope.objects.order_by("order", "code")))
+        .order_by(
+            Case(When(state=PracticeRecord.State.VALID, then=0), default=1), "-approval_date", "pk"
+        )  # valid locations first
+    )
