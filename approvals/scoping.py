@@ -114,3 +114,14 @@ def region_code_in_scope(user, code: str | None) -> bool:
     """Whether a region code lies inside the user's scope (for checks on data not yet saved)."""
     prefix = region_prefix_for(user)
     return prefix is not None and code is not None and code.startswith(prefix)
+
+
+def practice_records_for(user) -> QuerySet:
+    """Practice records whose main institution lies in the reviewer's region (all for a superuser)."""
+    from registrations.models import PracticeRecord
+
+    prefix = region_prefix_for(user)
+    if prefix is None:
+        return PracticeRecord.objects.none()
+    qs = PracticeRecord.objects.all()
+    return qs.filter(main_institution__region__code__startswith=prefix) if prefix else qs

@@ -1,11 +1,12 @@
-"""Registration reference lists in the admin: read-only for reviewers, maintained by the superuser."""
+"""Registrations in the admin: reference lists and practice records, read-only for reviewers."""
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from approvals import scoping
-from approvals.admin import ReviewerScopedAdmin
+from approvals.admin import ReadOnlyAdmin, ReviewerScopedAdmin
 
-from .models import DeregistrationReason, FilingReason, PracticeScope, Title
+from .models import DeregistrationReason, FilingReason, PracticeRecord, PracticeScope, Title
 
 
 class ReferenceListAdmin(ReviewerScopedAdmin):
@@ -39,3 +40,30 @@ class DeregistrationReasonAdmin(ReferenceListAdmin):
 @admin.register(FilingReason)
 class FilingReasonAdmin(ReferenceListAdmin):
     pass
+
+
+@admin.register(PracticeRecord)
+class PracticeRecordAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """执业注册 of the institutions in scope. Read-only: records change only through approved applications."""
+
+    list_display = (
+        "real_name",
+        "id_number_masked",
+        "certificate_number",
+        "level",
+        "category",
+        "location",
+        "main_institution",
+        "state",
+        "approval_date",
+    )
+    list_filter = ("state", "level", "category")
+    list_select_related = ("location", "main_institution")
+    search_fields = ("real_name", "certificate_number")
+    readonly_fields = ("id_number_masked",)
+    exclude = ("id_number_cipher", "id_number_digest")
+
+    def get_queryset(self, request):
+        return scoping.practice_records_for(request.user).select_related(
+            "location", "main_institution", "authority"
+        )
