@@ -1,24 +1,52 @@
 """Template context: who is logged in, in which role, and that role's navigation."""
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+
+
+def _doctor_items(user):
+    """The left menu of seed 002, in its order, with only the pages that exist (ACC-8).
+
+    Before activation only what activation needs is listed (ACC-5). Reads nothing but the user row
+    the auth middleware already loaded: this runs on every page.
+    """
+    if user.is_activated:
+        return [
+            (_("首页"), reverse("home")),
+            (_("资格信息"), reverse("accounts:qualification")),
+            (_("执业信息"), reverse("accounts:practice")),
+            (_("考核信息"), reverse("accounts:assessment")),
+            (_("安全设置"), reverse("accounts:security")),
+            (_("帮助中心"), reverse("accounts:help")),
+        ]
+    items = [(_("医师账户激活"), reverse("accounts:activation"))]
+    try:
+        items.append((_("身份信息更新"), reverse("accounts:identity_update")))
+    except NoReverseMatch:  # the page comes with the sign-up work; no dead entry meanwhile
+        pass
+    items += [(_("安全设置"), reverse("accounts:security")), (_("帮助中心"), reverse("accounts:help"))]
+    return items
 
 
 def navigation(request):
     """nav_items is a list of (label, url, current); only pages that exist are listed (no dead entries)."""
     user = getattr(request, "user", None)
-    items = [(_("首页"), reverse("home"))]
     role_label = ""
     tenant = ""
-    if user is not None and user.is_authenticated:
-        role_label = user.get_role_display() if not user.is_superuser else _("系统管理员")
-        if user.is_officer and user.institution_id:
-            tenant = user.institution.name
-        elif user.is_reviewer and user.authority_id:
-            tenant = user.authority.name
-        if user.is_staff:
-            items.append((_("审批管理"), reverse("admin:index")))
-    items.append((_("资格补改指南"), reverse("qualifications:guides")))
+    if user is not None and user.is_authenticated and user.is_doctor and not user.is_superuser:
+        items = _doctor_items(user)
+        role_label = user.get_role_display()
+    else:
+        items = [(_("首页"), reverse("home"))]
+        if user is not None and user.is_authenticated:
+            role_label = user.get_role_display() if not user.is_superuser else _("系统管理员")
+            if user.is_officer and user.institution_id:
+                tenant = user.institution.name
+            elif user.is_reviewer and user.authority_id:
+                tenant = user.authority.name
+            if user.is_staff:
+                items.append((_("审批管理"), reverse("admin:index")))
+        items.append((_("资格补改指南"), reverse("qualifications:guides")))
     path = request.path
     # An entry is current on its own page and on the pages under it (the guides under 资格补改指南).
     nav = [(label, url, path == url or (url != "/" and path.startswith(url))) for label, url in items]

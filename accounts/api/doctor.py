@@ -1,3 +1,124 @@
-"""Placeholder: the doctor endpoints of /api/v1/accounts/ (issue 4)."""
+"""/api/v1/accounts/me/ and me/records/: the logged-in user's profile and a doctor's own records (ACC-8)."""
 
-urlpatterns = []
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from docregsys.api import error_response
+
+from ..selectors import activation_next_step, assessments_for, doctor_records
+
+
+class ProfileSerializer(serializers.Serializer):
+    """Who is logged in; identity and contact details masked."""
+
+    username = serializers.CharField()
+    real_name = serializers.CharField()
+    role = serializers.CharField()
+    role_display = serializers.CharField(source="get_role_display")
+    id_number_masked = serializers.CharField()
+    phone_masked = serializers.CharField()
+    phone_verified = serializers.BooleanField()
+    email_masked = serializers.CharField()
+    email_verified = serializers.BooleanField()
+    checked = serializers.SerializerMethodField()
+    activated = serializers.BooleanField(source="is_activated")
+    activation_path = serializers.CharField()
+    activated_at = serializers.DateTimeField()
+
+    def get_checked(self, user) -> bool:
+        return user.checked_at is not None
+
+
+class CertificateSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    level = serializers.CharField(source="get_level_display")
+    category = serializers.CharField(source="get_category_display")
+    year_obtained = serializers.IntegerField()
+    school = serializers.CharField()
+    major = serializers.CharField()
+    issuing_authority = serializers.CharField()
+    issue_date = serializers.DateField()
+    origin = serializers.CharField(source="get_origin_display")
+
+
+class ExamSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    exam_category = serializers.CharField(source="exam_category.name")
+    admission_ticket = serializers.CharField()
+    exam_area = serializers.CharField()
+
+
+class PracticeRecordSerializer(serializers.Serializer):
+    certificate_number = serializers.CharField()
+    qualification_number = serializers.CharField()
+    level = serializers.CharField(source="get_level_display")
+    category = serializers.CharField(source="get_category_display")
+    scopes = serializers.SerializerMethodField()
+    location = serializers.CharField(source="location.full_name")
+    main_institution = serializers.CharField(source="main_institution.name")
+    authority = serializers.CharField(source="authority.name")
+    approval_date = serializers.DateField()
+    state = serializers.CharField()
+    state_display = serializers.CharField(source="get_state_display")
+
+    def get_scopes(self, record) -> list[str]:
+        return [scope.name for scope in record.scopes.all()]  # prefetched by the selector
+
+
+class AssessmentSerializer(serializers.Serializer):
+    cycle = serializers.CharField()
+    assessing_body = serializers.CharField()
+    result = serializers.CharField()
+    result_display = serializers.CharField(source="get_result_display")
+
+
+class RecordsSerializer(serializers.Serializer):
+    certificates = CertificateSerializer(many=True)
+    passed_exams = ExamSerializer(many=True)
+    practice_records = PracticeRecordSerializer(many=True)
+    assessments = AssessmentSerializer(many=True)
+
+
+@extend_schema(responses=ProfileSerializer)
+@api_view(["GET"])
+def me(request):
+    """The logged-in user's profile, any role."""
+    return Response(ProfileSerializer(request.user).data)
+
+
+@extend_schema(responses=RecordsSerializer)
+@api_view(["GET"])
+def me_records(request):
+    """An activated doctor's certificates, passed exams, practice records and assessments."""
+    user = request.user
+    if not user.is_doctor or user.is_superuser:
+        return error_response(
+            _("只有医师账户可以查看本人的资格和执业信息。"),
+            code="not_doctor",
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+    step = activation_next_step(user)
+    if step is not None:
+        return error_response(
+            f"{step.reason}{_('下一步：')}{step.label}",
+            code="not_activated",
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+    records = doctor_records(user)
+    data = {
+        "certificates": records.certificates,
+        "passed_exams": records.passed_exams,
+        "practice_records": records.practice_records,
+        "assessments": assessments_for(user),
+    }
+    return Response(RecordsSerializer(data).data)
+
+
+urlpatterns = [
+    path("me/", me, name="me"),
+    path("me/records/", me_records, name="me_records"),
+]

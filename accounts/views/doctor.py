@@ -1,23 +1,124 @@
-"""The home page for everyone, and the doctor's own pages (ACC-8) — placeholders until filled in."""
+"""The home page for everyone, the doctor's own record pages and the help centre (ACC-8)."""
 
-from django.http import Http404
-from django.shortcuts import render
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from approvals.selectors import announcement_list_current
+from qualifications.models import QualificationCertificate
 
+from ..decorators import activated_required
+from ..idcrypto import IdType
+from ..identity import validate_resident_id
+from ..selectors import DoctorRecords, activation_next_step, assessments_for, doctor_records
 from . import layout_for
 
 
 def home(request):
+    """Anonymous visitors, officers and reviewers: the portal home. Doctors: their own 首页 (ACC-8)."""
+    user = request.user
+    if user.is_authenticated and user.is_doctor and not user.is_superuser:
+        step = activation_next_step(user)
+        if step is not None:
+            # Until activated, only what activation needs is reachable (ACC-5): go to the next step.
+            return redirect(step.url)
+        return _doctor_home(request)
     announcements = list(announcement_list_current())
-    return render(request, "home.html", {"announcements": announcements, "layout": layout_for(request.user)})
+    return render(request, "home.html", {"announcements": announcements, "layout": layout_for(user)})
 
 
-def _todo(request, *args, **kwargs):
-    raise Http404
+@dataclass
+class BasicInfo:
+    """基本信息 as seed 002 §2.1 lists it; what the system does not hold (民族, 学历, 任职资格) is left out."""
+
+    sex: str = ""
+    birth_date: object = None
+    school: str = ""
+    major: str = ""
+    practice_certificate_number: str = ""
+
+
+def _basic_info(user, records: DoctorRecords) -> BasicInfo:
+    info = BasicInfo()
+    if user.id_type == IdType.RESIDENT and user.id_number_cipher:
+        try:
+            resident = validate_resident_id(user.id_number)
+        except ValidationError:
+            resident = None
+        if resident is not None:
+            info.sex = _("男") if resident.sex == "M" else _("女")
+            info.birth_date = resident.birth_date
+    valid = records.valid_records
+    if valid:
+        info.practice_certificate_number = valid[0].certificate_number
+    certificate = _main_certificate(records)
+    if certificate is not None:
+        info.school, info.major = certificate.school, certificate.major
+    return info
+
+
+def _main_certificate(records: DoctorRecords) -> QualificationCertificate | None:
+    """The certificate the valid registration rests on, else the most recent one."""
+    if not records.certificates:
+        return None
+    linked = {r.qualification_number for r in records.valid_records if r.qualification_number}
+    for certificate in records.certificates:
+        if certificate.number in linked:
+            return certificate
+    return max(records.certificates, key=lambda c: (c.year_obtained, c.number))
+
+
+def _doctor_home(request):
+    user = request.user
+    records = doctor_records(user)
+    return render(
+        request,
+        "accounts/doctor/home.html",
+        {
+            "info": _basic_info(user, records),
+            "practice_records": records.practice_records,
+            "announcements": list(announcement_list_current()),
+        },
+    )
+
+
+@activated_required
+def qualification(request):
+    """资格信息: the doctor's qualification certificates and passed exam results."""
+    records = doctor_records(request.user)
+    return render(
+        request,
+        "accounts/doctor/qualification.html",
+        {"certificates": records.certificates, "passed_exams": records.passed_exams},
+    )
+
+
+@activated_required
+def practice(request):
+    """执业信息: every practice location with its state, valid ones first."""
+    records = doctor_records(request.user)
+    return render(request, "accounts/doctor/practice.html", {"practice_records": records.practice_records})
+
+
+@activated_required
+def assessment(request):
+    """考核信息 (REG-10): the periodic assessment results."""
+    return render(request, "accounts/doctor/assessment.html", {"assessments": assessments_for(request.user)})
+
+
+def help_centre(request):
+    """帮助中心: the seed's 热点问题 and 系统操作指南, open to everyone."""
+    return render(request, "accounts/doctor/help.html", {"layout": layout_for(request.user)})
 
 
 urlpatterns = [
-    path("help/", _todo, name="help"),
+    path("help/", help_centre, name="help"),
+    path("qualification/", qualification, name="qualification"),
+    path("practice/", practice, name="practice"),
+    path("assessment/", assessment, name="assessment"),
 ]
