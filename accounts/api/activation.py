@@ -1,3 +1,112 @@
-"""Placeholder: the activation endpoints of /api/v1/accounts/ (issue 4)."""
+"""/api/v1/accounts/activation/: where activation stands (GET) and paths a, b, c (POST) — ACC-5, API-1."""
 
-urlpatterns = []
+from django.core.exceptions import PermissionDenied
+from django.urls import path
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from ..selectors import activation_next_step, doctor_records
+from ..services.activation import (
+    account_activate_with_certificate,
+    account_activate_with_code,
+    account_activate_with_ticket,
+    activation_refusal,
+)
+
+
+def _doctor(request):
+    if not request.user.is_doctor or request.user.is_superuser:
+        raise PermissionDenied
+    return request.user
+
+
+def _state(user) -> dict:
+    data = {
+        "activated": user.is_activated,
+        "activated_at": user.activated_at,
+        "activation_path": user.activation_path or None,
+        "checked": user.checked_at is not None,
+        "phone_verified": user.phone_verified,
+        "email_verified": user.email_verified,
+        "may_activate": False,
+        "paths": [],
+        "institution": None,
+        "next_step": None,
+    }
+    if user.is_activated:
+        return data
+    records = doctor_records(user)
+    valid = records.valid_records
+    if valid:
+        data["paths"] = ["code"]
+        data["institution"] = valid[0].main_institution.name
+    elif records.certificates:
+        data["paths"] = ["certificate"]
+    elif records.passed_exams:
+        data["paths"] = ["ticket"]
+    data["paths"].append("approval")  # ACC-5d: a 注册/变更 application activates on approval
+    data["may_activate"] = activation_refusal(user) is None
+    if step := activation_next_step(user):
+        data["next_step"] = {"label": str(step.label), "url": step.url, "reason": str(step.reason)}
+    return data
+
+
+@api_view(["GET"])
+def activation_state(request):
+    """ACC-5: activated or not, what is missing, and which paths apply (with the institution for path a)."""
+    return Response(_state(_doctor(request)))
+
+
+class CodeSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=20)
+
+
+class CertificateSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=40)
+
+
+class TicketSerializer(serializers.Serializer):
+    ticket = serializers.CharField(max_length=40)
+
+
+def _activate(request, serializer_class, service, field):
+    user = _doctor(request)
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    service(user, serializer.validated_data[field])
+    user.refresh_from_db()
+    return Response(_state(user))
+
+
+@api_view(["POST"])
+def activate_with_code(request):
+    """ACC-5a: {"code"} → the new state, or 400/409/429 with the reason."""
+    return _activate(request, CodeSerializer, lambda u, v: account_activate_with_code(user=u, code=v), "code")
+
+
+@api_view(["POST"])
+def activate_with_certificate(request):
+    """ACC-5b: {"number"} (qualification-certificate number)."""
+    return _activate(
+        request,
+        CertificateSerializer,
+        lambda u, v: account_activate_with_certificate(user=u, number=v),
+        "number",
+    )
+
+
+@api_view(["POST"])
+def activate_with_ticket(request):
+    """ACC-5c: {"ticket"} (written-exam admission ticket number of a passing result)."""
+    return _activate(
+        request, TicketSerializer, lambda u, v: account_activate_with_ticket(user=u, ticket=v), "ticket"
+    )
+
+
+urlpatterns = [
+    path("activation/", activation_state, name="activation"),
+    path("activation/code/", activate_with_code, name="activation_code"),
+    path("activation/certificate/", activate_with_certificate, name="activation_certificate"),
+    path("activation/ticket/", activate_with_ticket, name="activation_ticket"),
+]
