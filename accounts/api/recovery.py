@@ -1,3 +1,193 @@
-"""Placeholder: the recovery endpoints of /api/v1/accounts/ (issue 4)."""
+"""ACC-6 under /api/v1/accounts/recover/: the same steps as the pages, for REST clients.
 
-urlpatterns = []
+The reset uid + token travel in JSON bodies only, never in a URL.
+"""
+
+from captcha.validators import captcha_validate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from ..idcrypto import normalize_id_number
+from ..identity import validate_email_address, validate_mobile, validate_real_name
+from ..services import recovery as svc
+from ..services.codes import client_ip
+
+CAPTCHA_INVALID = _("验证码不正确，请重新输入。")
+
+
+def _django_validator(validator):
+    def run(value):
+        try:
+            return validator(value)
+        except ValidationError as exc:
+            raise serializers.ValidationError(exc.messages, code=exc.code) from None
+
+    return run
+
+
+class CaptchaInput(serializers.Serializer):
+    """The image captcha: key from /captcha/refresh/, value typed by the person."""
+
+    captcha_key = serializers.CharField(max_length=40)
+    captcha_value = serializers.CharField(max_length=32)
+
+    def validate(self, attrs):
+        try:
+            captcha_validate(attrs["captcha_key"], attrs["captcha_value"])
+        except serializers.ValidationError:
+            raise serializers.ValidationError(
+                {"captcha_value": serializers.ErrorDetail(str(CAPTCHA_INVALID), code="captcha_invalid")}
+            ) from None
+        return attrs
+
+
+class PhoneSendInput(CaptchaInput):
+    phone = serializers.CharField(max_length=20)
+
+    def validate_phone(self, value):
+        return _django_validator(validate_mobile)(value)
+
+
+class EmailSendInput(CaptchaInput):
+    email = serializers.CharField(max_length=60)
+
+    def validate_email(self, value):
+        return _django_validator(validate_email_address)(value)
+
+
+class PhoneConfirmInput(serializers.Serializer):
+    phone = serializers.CharField(max_length=20)
+    code = serializers.RegexField(r"^\d{6}$", error_messages={"invalid": _("校验码为6位数字。")})
+
+
+class EmailConfirmInput(serializers.Serializer):
+    email = serializers.CharField(max_length=60)
+    code = serializers.RegexField(r"^\d{6}$", error_messages={"invalid": _("校验码为6位数字。")})
+
+
+class PersonalInput(CaptchaInput):
+    real_name = serializers.CharField(max_length=28)
+    id_number = serializers.CharField(max_length=20)
+    certificate_number = serializers.CharField(max_length=32)
+
+    def validate_real_name(self, value):
+        try:
+            return validate_real_name(value)
+        except ValidationError:
+            return value.strip()  # any mismatch gets the one generic answer
+
+    def validate_id_number(self, value):
+        return normalize_id_number(value)
+
+
+class PasswordInput(serializers.Serializer):
+    uid = serializers.CharField(max_length=40)
+    token = serializers.CharField(max_length=100)
+    new_password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
+
+
+def _parse(serializer_class, request):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _grant_body(grant) -> dict:
+    return {"username_masked": grant.username_masked, "uid": grant.uid, "token": grant.token}
+
+
+def _public(view):
+    view = permission_classes([AllowAny])(view)
+    # No session authentication: an anonymous JSON client has no CSRF token to send.
+    view = authentication_classes([])(view)
+    return api_view(["POST"])(view)
+
+
+@_public
+def phone_send(request):
+    """Send a recovery code to a verified phone; the same answer for any number."""
+    data = _parse(PhoneSendInput, request)
+    svc.account_recover_by_phone_send(phone=data["phone"], client=client_ip(request))
+    return Response({"detail": str(svc.PHONE_SENT)})
+
+
+@_public
+def phone_confirm(request):
+    """The code from the SMS → masked username + uid + token for recover/password/."""
+    data = _parse(PhoneConfirmInput, request)
+    return Response(_grant_body(svc.account_recover_by_phone_confirm(phone=data["phone"], code=data["code"])))
+
+
+@_public
+def email_send(request):
+    """Send a recovery code to a verified e-mail; the same answer for any address."""
+    data = _parse(EmailSendInput, request)
+    svc.account_recover_by_email_send(email=data["email"], client=client_ip(request))
+    return Response({"detail": str(svc.EMAIL_SENT)})
+
+
+@_public
+def email_confirm(request):
+    """The code from the e-mail → masked username + uid + token for recover/password/."""
+    data = _parse(EmailConfirmInput, request)
+    return Response(_grant_body(svc.account_recover_by_email_confirm(email=data["email"], code=data["code"])))
+
+
+@_public
+def personal(request):
+    """Name + ID number + certificate number → the masked account; uid + token only if it may be reset here."""
+    data = _parse(PersonalInput, request)
+    match = svc.account_recover_by_personal_info(
+        real_name=data["real_name"],
+        id_number=data["id_number"],
+        certificate_number=data["certificate_number"],
+        client=client_ip(request),
+    )
+    body = {
+        "username_masked": match.username_masked,
+        "phone_masked": match.phone_masked,
+        "email_masked": match.email_masked,
+        "can_reset": match.grant is not None,
+    }
+    if match.grant is not None:
+        body.update(uid=match.grant.uid, token=match.grant.token)
+    else:
+        body["detail"] = str(svc.PROTECTED)
+    return Response(body)
+
+
+@_public
+def password(request):
+    """uid + token + new_password → the password is set; every session and API token of the account ends."""
+    data = _parse(PasswordInput, request)
+    user = svc.account_for_reset(uid=data["uid"], token=data["token"])
+    try:
+        validate_password(data["new_password"], user)
+    except ValidationError as exc:
+        raise serializers.ValidationError(
+            {
+                "new_password": [
+                    serializers.ErrorDetail(str(m), code=e.code or "password_invalid")
+                    for e in exc.error_list
+                    for m in e.messages
+                ]
+            }
+        ) from None
+    svc.account_password_reset(user=user, token=data["token"], new_password=data["new_password"])
+    return Response({"detail": str(svc.RESET_DONE)})
+
+
+urlpatterns = [
+    path("recover/phone/send/", phone_send, name="recover_phone_send"),
+    path("recover/phone/confirm/", phone_confirm, name="recover_phone_confirm"),
+    path("recover/email/send/", email_send, name="recover_email_send"),
+    path("recover/email/confirm/", email_confirm, name="recover_email_confirm"),
+    path("recover/personal/", personal, name="recover_personal"),
+    path("recover/password/", password, name="recover_password"),
+]

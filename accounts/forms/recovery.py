@@ -1,0 +1,126 @@
+"""ACC-6 forms: 找回您的登录账户 by phone, e-mail or personal information, then a new password."""
+
+from captcha.fields import CaptchaField
+from django import forms
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from ..idcrypto import normalize_id_number
+from ..identity import validate_email_address, validate_mobile, validate_real_name
+
+
+def captcha_field() -> CaptchaField:
+    return CaptchaField(
+        label=_("验证码"),
+        error_messages={"invalid": _("验证码不正确，请重新输入。"), "required": _("请输入验证码。")},
+    )
+
+
+def _clean_with(validator, value):
+    try:
+        return validator(value)
+    except ValidationError as exc:
+        raise forms.ValidationError(exc.messages, code=exc.code) from None
+
+
+class RecoverPhoneForm(forms.Form):
+    """Step 1 by phone: the verified mobile number and the image captcha (获取校验码)."""
+
+    phone = forms.CharField(
+        label=_("手机号码"),
+        max_length=20,
+        help_text=_("手机号必须已经通过验证才能通过此方式找回登录账户！"),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "numeric"}),
+    )
+    captcha = captcha_field()
+
+    def clean_phone(self):
+        return _clean_with(validate_mobile, self.cleaned_data["phone"])
+
+
+class RecoverEmailForm(forms.Form):
+    """Step 1 by e-mail: the verified address and the image captcha (获取校验码)."""
+
+    email = forms.CharField(
+        label=_("电子邮箱"),
+        max_length=60,
+        help_text=_("邮箱必须已经通过验证才能通过此方式找回登录账户！"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    captcha = captcha_field()
+
+    def clean_email(self):
+        return _clean_with(validate_email_address, self.cleaned_data["email"])
+
+
+class RecoverCodeForm(forms.Form):
+    """Step 2: the 6-digit code received."""
+
+    code = forms.CharField(
+        label=_("校验码"),
+        max_length=6,
+        min_length=6,
+        error_messages={
+            "required": _("请输入校验码。"),
+            "min_length": _("校验码为6位数字。"),
+            "max_length": _("校验码为6位数字。"),
+        },
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
+        ),
+    )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if not code.isdigit():
+            raise forms.ValidationError(_("校验码为6位数字。"), code="code_format")
+        return code
+
+
+class RecoverPersonalForm(forms.Form):
+    """By personal information: the name, ID number and certificate number typed at sign-up."""
+
+    real_name = forms.CharField(label=_("您的姓名"), max_length=28)
+    id_number = forms.CharField(
+        label=_("身份证号"),
+        max_length=20,
+        help_text=_("注册账户时填写的证件号码"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    certificate_number = forms.CharField(
+        label=_("医师资格证书编码"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    captcha = captcha_field()
+
+    def clean_real_name(self):
+        # Normalised as at sign-up (the minority-name dot), never refused here: any mismatch gets
+        # the one generic answer.
+        try:
+            return validate_real_name(self.cleaned_data["real_name"])
+        except ValidationError:
+            return self.cleaned_data["real_name"].strip()
+
+    def clean_id_number(self):
+        number = normalize_id_number(self.cleaned_data["id_number"])
+        if not number.isalnum():
+            raise forms.ValidationError(
+                _("证件号码只能由字母和数字组成，不能含空格或标点。"), code="id_characters"
+            )
+        return number
+
+    def clean_certificate_number(self):
+        return self.cleaned_data["certificate_number"].strip().upper()
+
+
+class RecoverSetPasswordForm(SetPasswordForm):
+    """新密码 + 确认新密码, checked by the project's password validators."""
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.fields["new_password1"].label = _("新密码")
+        self.fields["new_password2"].label = _("确认新密码")
+        self.fields["new_password2"].help_text = _("请再次输入新密码")
+        self.error_messages = {**self.error_messages, "password_mismatch": _("两次输入的新密码不一致。")}
