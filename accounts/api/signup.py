@@ -1,3 +1,287 @@
-"""Placeholder: the signup endpoints of /api/v1/accounts/ (issue 4)."""
+"""/api/v1/accounts/: captcha, sign-up (ACC-1), token login and logout (ACC-2), the check and identity (ACC-3)."""
 
-urlpatterns = []
+from captcha.helpers import captcha_image_url
+from captcha.models import CaptchaStore
+from django.contrib.auth import authenticate, password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from docregsys.api import error_response
+
+from .. import identity as rules
+from ..forms.signup import CAPTCHA_INVALID, captcha_field
+from ..idcrypto import mask_email, mask_phone
+from ..models import User
+from ..services.signup import account_identity_update, account_signup, qualification_check_run
+from ..views.signup import mask_username
+
+
+def _django_rule(rule):
+    """An accounts.identity validator as a DRF field validator that keeps the rule's code and message."""
+
+    def run(value):
+        try:
+            return rule(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages[0], code=exc.code) from None
+
+    return run
+
+
+class CaptchaFieldsMixin(serializers.Serializer):
+    captcha_key = serializers.CharField(help_text=_("GET captcha/ 返回的 key"))
+    captcha_value = serializers.CharField(help_text=_("图片中的字符"))
+
+    def validate_captcha(self, attrs):
+        # Single use, as on the web form: the key is spent whether the answer is right or wrong.
+        try:
+            captcha_field().clean([attrs["captcha_key"], attrs["captcha_value"]])
+        except DjangoValidationError:
+            raise serializers.ValidationError(
+                {"captcha_value": [serializers.ErrorDetail(str(CAPTCHA_INVALID), code="captcha_invalid")]}
+            ) from None
+
+
+class IdentitySerializer(serializers.Serializer):
+    real_name = serializers.CharField(label=_("您的姓名"), max_length=40)
+    id_number = serializers.CharField(label=_("身份证号"), max_length=30)
+
+    def validate_real_name(self, value):
+        return _django_rule(rules.validate_real_name)(value)
+
+    def validate_id_number(self, value):
+        return _django_rule(lambda v: rules.validate_resident_id(v).number)(value)
+
+
+class SignupSerializer(CaptchaFieldsMixin, IdentitySerializer):
+    phone = serializers.CharField(label=_("手机号码"), max_length=20)
+    email = serializers.CharField(label=_("电子邮箱"), max_length=60)
+    username = serializers.CharField(label=_("用户名称"), max_length=12)
+    password = serializers.CharField(label=_("登录密码"), write_only=True, trim_whitespace=False)
+    password_confirm = serializers.CharField(label=_("确认密码"), write_only=True, trim_whitespace=False)
+    agree_privacy = serializers.BooleanField(label=_("我同意《隐私政策》"))
+
+    def validate_phone(self, value):
+        return _django_rule(rules.validate_mobile)(value)
+
+    def validate_email(self, value):
+        return _django_rule(rules.validate_email_address)(value)
+
+    def validate_username(self, value):
+        return _django_rule(rules.validate_username)(value)
+
+    def validate_agree_privacy(self, value):
+        if not value:
+            raise serializers.ValidationError(_("请阅读并同意《隐私政策》后继续。"), code="privacy_required")
+        return value
+
+    def validate(self, attrs):
+        self.validate_captcha(attrs)
+        if attrs["password"] != attrs["password_confirm"]:
+            raise serializers.ValidationError(
+                {
+                    "password_confirm": [
+                        serializers.ErrorDetail(str(_("两次输入的密码不一致。")), code="password_mismatch")
+                    ]
+                }
+            )
+        probe = User(username=attrs["username"], email=attrs["email"], real_name=attrs["real_name"])
+        try:
+            password_validation.validate_password(attrs["password"], probe)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(
+                {"password": [serializers.ErrorDetail(m.messages[0], code=m.code) for m in exc.error_list]}
+            ) from None
+        return attrs
+
+
+class AccountSummarySerializer(serializers.Serializer):
+    username = serializers.CharField(help_text=_("用户名（部分隐藏）"))
+    real_name = serializers.CharField()
+    id_number = serializers.CharField(help_text=_("身份证号码（部分隐藏）"))
+    phone = serializers.CharField(help_text=_("手机号码（部分隐藏）"))
+    email = serializers.CharField(help_text=_("电子邮箱（部分隐藏）"))
+
+
+def _summary(user: User) -> dict:
+    return {
+        "username": mask_username(user.username),
+        "real_name": user.real_name,
+        "id_number": user.id_number_masked,
+        "phone": mask_phone(user.phone),
+        "email": mask_email(user.email),
+    }
+
+
+class CheckSerializer(serializers.Serializer):
+    passed = serializers.BooleanField(help_text=_("是否通过医师信息校验"))
+    qualified = serializers.BooleanField(help_text=_("是否查询到医师资格信息"))
+    registered = serializers.BooleanField(help_text=_("是否查询到医师执业注册信息"))
+    real_name = serializers.CharField()
+    id_number = serializers.CharField(help_text=_("身份证号码（部分隐藏）"))
+
+
+def _check(user: User) -> dict:
+    records = qualification_check_run(user=user)
+    return {
+        "passed": records.passed,
+        "qualified": records.qualified,
+        "registered": records.registered,
+        "real_name": user.real_name,
+        "id_number": user.id_number_masked,
+    }
+
+
+class CaptchaApi(APIView):
+    """A new image captcha: show image_url, send key and the characters with the form."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        responses=inline_serializer(
+            "Captcha", {"key": serializers.CharField(), "image_url": serializers.CharField()}
+        )
+    )
+    def get(self, request):
+        key = CaptchaStore.generate_key()
+        return Response({"key": key, "image_url": request.build_absolute_uri(captcha_image_url(key))})
+
+
+class SignupApi(APIView):
+    """ACC-1 in one request: both steps' fields plus the captcha; answers the masked summary."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=SignupSerializer, responses={201: AccountSummarySerializer})
+    def post(self, request):
+        serializer = SignupSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user = account_signup(
+            real_name=data["real_name"],
+            id_number=data["id_number"],
+            phone=data["phone"],
+            email=data["email"],
+            username=data["username"],
+            password=data["password"],
+        )
+        return Response(_summary(user), status=status.HTTP_201_CREATED)
+
+
+class TokenSerializer(CaptchaFieldsMixin, serializers.Serializer):
+    username = serializers.CharField(
+        label=_("登录账号"), help_text=_("用户名、已验证的手机号码或医师资格证书编码")
+    )
+    password = serializers.CharField(label=_("登录密码"), trim_whitespace=False, write_only=True)
+
+    def validate(self, attrs):
+        self.validate_captcha(attrs)
+        return attrs
+
+
+class TokenApi(APIView):
+    """ACC-2: a token for REST clients; the same captcha and the same axes lockout as the login page."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []  # no session: nothing for CSRF to protect
+
+    @extend_schema(
+        request=TokenSerializer, responses=inline_serializer("Token", {"token": serializers.CharField()})
+    )
+    def post(self, request):
+        serializer = TokenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        http_request = request._request  # axes reads and marks the Django request
+        user = authenticate(
+            http_request,
+            username=serializer.validated_data["username"],
+            password=serializer.validated_data["password"],
+        )
+        if getattr(http_request, "axes_locked_out", False):
+            # AxesMiddleware would swap this answer for the HTML lockout page: answer in JSON ourselves.
+            http_request.axes_locked_out = False
+            return error_response(_locked_message(http_request), code="locked_out", status_code=429)
+        if user is None:
+            return error_response(
+                _("登录账号或密码不正确，请重新输入。注意密码区分大小写。"),
+                code="invalid_login",
+                status_code=status.HTTP_400_BAD_REQUEST,
+            )
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+def _locked_message(request) -> str:
+    from axes.helpers import get_cool_off
+
+    cool_off = get_cool_off(request)
+    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else None
+    if minutes:
+        return str(
+            _("连续多次登录失败，该账号在当前网络下已被暂时锁定，请在 %(minutes)d 分钟后再试。")
+            % {"minutes": minutes}
+        )
+    return str(_("连续多次登录失败，该账号在当前网络下已被暂时锁定。"))
+
+
+class LogoutApi(APIView):
+    """Delete the caller's token (ACC-2)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DoctorOnly(IsAuthenticated):
+    def has_permission(self, request, view):
+        return (
+            super().has_permission(request, view) and request.user.is_doctor and not request.user.is_superuser
+        )
+
+
+class CheckApi(APIView):
+    """ACC-3: run the qualification check now and say what was found."""
+
+    permission_classes = [DoctorOnly]
+
+    @extend_schema(responses=CheckSerializer)
+    def get(self, request):
+        return Response(_check(request.user))
+
+
+class IdentityApi(APIView):
+    """检查和更新我的身份信息: correct name/ID before activation; answers the new check at once."""
+
+    permission_classes = [DoctorOnly]
+
+    @extend_schema(request=IdentitySerializer, responses=CheckSerializer)
+    def put(self, request):
+        serializer = IdentitySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        account_identity_update(
+            user=request.user,
+            real_name=serializer.validated_data["real_name"],
+            id_number=serializer.validated_data["id_number"],
+        )
+        return Response(_check(request.user))
+
+
+urlpatterns = [
+    path("captcha/", CaptchaApi.as_view(), name="captcha"),
+    path("signup/", SignupApi.as_view(), name="signup"),
+    path("token/", TokenApi.as_view(), name="token"),
+    path("logout/", LogoutApi.as_view(), name="logout"),
+    path("check/", CheckApi.as_view(), name="check"),
+    path("identity/", IdentityApi.as_view(), name="identity"),
+]

@@ -1,12 +1,14 @@
-"""Account forms: login (ACC-2); sign-up, verification and recovery come with the next issue."""
+"""Account forms: login (ACC-2) here; sign-up and the other areas in accounts/forms/<area>.py."""
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from .signup import captcha_field
+
 
 class LoginForm(AuthenticationForm):
-    """Login with 用户名, verified 手机号 or 资格证书编码 plus password (SPEC §12)."""
+    """Login with 用户名, verified 手机号 or 资格证书编码 plus password and image captcha (ACC-2, SPEC §12)."""
 
     username = forms.CharField(
         label=_("登录账号"),
@@ -22,9 +24,17 @@ class LoginForm(AuthenticationForm):
         help_text=_("密码区分大小写"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+    captcha = captcha_field()
 
     error_messages = {
         # Never say which of the two was wrong: that would tell a stranger the account exists (ACC-6).
         "invalid_login": _("登录账号或密码不正确，请重新输入。注意密码区分大小写。"),
         "inactive": _("该账户已停用，请联系所在医疗机构或卫生健康行政部门。"),
     }
+
+    def clean(self):
+        # AuthenticationForm.clean() authenticates even when a field failed: without the right captcha
+        # the password is not tried at all (and axes counts no failure for a mistyped captcha).
+        if "captcha" in self.errors:
+            return self.cleaned_data
+        return super().clean()
