@@ -5,18 +5,24 @@ never reviewers or doctors. ID numbers appear masked only; the ciphertext never 
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from approvals import scoping
 from approvals.admin import ReviewerScopedAdmin
+from docregsys.exceptions import TransitionRefused
+from registrations.models import PracticeRecord
 
 from .identity import validate_mobile, validate_real_name, validate_username
-from .models import User
+from .models import ActivationCode, User
+from .selectors import doctor_records
+from .services.activation import activation_code_issue, activation_code_issue_refusal
 
 
 def _clean_with(validator, value, *, required=False):
@@ -137,6 +143,7 @@ class UserAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin, DjangoUserAdmin):
     list_select_related = ("institution", "authority")
     search_fields = ("username", "real_name")
     ordering = ("username",)
+    actions = ("issue_activation_codes",)
     readonly_fields = ("id_number_masked", "id_type", "last_login", "date_joined", "phone_verified_at")
     add_form = OfficerCreationForm
     form = SuperuserChangeForm
@@ -236,3 +243,159 @@ class UserAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin, DjangoUserAdmin):
         if obj.role == User.Role.REVIEWER:
             obj.is_staff = True  # a reviewer works in the admin; role and authority say what they see
         super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("生成账户激活码"))
+    def issue_activation_codes(self, request, queryset):
+        """INS-4 until the institution console: a code for each selected doctor, sent to them."""
+        institutions = scoping.institutions_for(request.user)
+        for doctor in queryset.filter(role=User.Role.DOCTOR):
+            institution = _institution_in_scope(doctor, institutions)
+            if institution is None:
+                self.message_user(
+                    request,
+                    _("%(name)s：没有主要执业机构在您管辖范围内的有效执业注册，不能生成激活码。")
+                    % {"name": doctor.display_name},
+                    messages.ERROR,
+                )
+                continue
+            try:
+                code = activation_code_issue(doctor=doctor, institution=institution, issued_by=request.user)
+            except TransitionRefused as exc:
+                self.message_user(request, f"{doctor.display_name}：{exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, _issued_message(code), messages.SUCCESS)
+
+
+def _institution_in_scope(doctor, institutions):
+    """The main institution of the doctor's valid practice record, if it lies in the admin user's scope."""
+    ids = set(institutions.values_list("pk", flat=True))
+    for record in doctor_records(doctor).valid_records:
+        if record.main_institution_id in ids:
+            return record.main_institution
+    return None
+
+
+def _issued_message(code):
+    return _(
+        "已为 %(name)s 生成账户激活码 %(code)s（%(institution)s，%(date)s 前有效），并已发送给该医师。"
+    ) % {
+        "name": code.doctor.display_name,
+        "code": code.code,
+        "institution": code.institution.name,
+        "date": timezone.localtime(code.expires_at).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+# ------------------------------------------------------------------------------ INS-4 activation codes
+
+
+def activation_codes_for(user):
+    """Codes of the institutions in the user's scope (none for anyone without a scope)."""
+    return ActivationCode.objects.filter(institution__in=scoping.institutions_for(user))
+
+
+def issuable_doctors_for(user):
+    """Checked, not yet activated doctors whose valid record's main institution is in the user's scope."""
+    records = PracticeRecord.objects.filter(
+        state=PracticeRecord.State.VALID,
+        main_institution__in=scoping.institutions_for(user),
+        id_number_digest=OuterRef("id_number_digest"),
+        real_name=OuterRef("real_name"),
+    )
+    return (
+        User.objects.filter(role=User.Role.DOCTOR, activated_at__isnull=True, checked_at__isnull=False)
+        .exclude(id_number_digest="")
+        .filter(Exists(records))
+        .order_by("real_name", "pk")
+    )
+
+
+class DoctorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.real_name}（{obj.username}）"
+
+
+class ActivationCodeIssueForm(forms.ModelForm):
+    """Pick a doctor in scope; the institution is the main institution of their valid record."""
+
+    class Meta:
+        model = ActivationCode
+        fields = ("doctor",)
+
+    def clean(self):
+        cleaned = super().clean()
+        doctor = cleaned.get("doctor")
+        if doctor is not None:
+            self.institution = _institution_in_scope(doctor, scoping.institutions_for(self.admin_user))
+            refusal = (
+                activation_code_issue_refusal(doctor=doctor, institution=self.institution)
+                if self.institution is not None
+                else TransitionRefused(
+                    _("该医师没有主要执业机构在您管辖范围内的有效执业注册。"), field="doctor"
+                )
+            )
+            if refusal is not None:
+                self.add_error("doctor", refusal.message)
+        return cleaned
+
+
+@admin.register(ActivationCode)
+class ActivationCodeAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin):
+    """INS-4: codes of the institutions in scope, read-only; 增加 issues a new one (the service sends it)."""
+
+    scope = activation_codes_for
+    reviewer_actions = ("view", "add")
+    list_display = ("doctor_name", "institution", "code", "created_at", "expires_at", "used_at", "state")
+    list_select_related = ("doctor", "institution")
+    list_filter = (("used_at", admin.EmptyFieldListFilter),)
+    search_fields = ("doctor__real_name", "doctor__username", "institution__name", "code")
+    date_hierarchy = "created_at"
+    form = ActivationCodeIssueForm
+    fields = ("doctor", "institution", "code", "issued_by", "created_at", "expires_at", "used_at")
+
+    @admin.display(description=_("医师"), ordering="doctor__real_name")
+    def doctor_name(self, obj):
+        return obj.doctor.display_name
+
+    @admin.display(description=_("状态"))
+    def state(self, obj):
+        if obj.used_at:
+            return _("已使用")
+        return _("已失效") if obj.expires_at <= timezone.now() else _("未使用")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_fields(self, request, obj=None):
+        return ("doctor",) if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None:
+            form = type("ScopedActivationCodeIssueForm", (form,), {"admin_user": request.user})
+        return form
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "doctor":  # only doctors in scope; no "add user" link next to it
+            return DoctorChoiceField(
+                queryset=issuable_doctors_for(request.user),
+                label=_("医师"),
+                help_text=_("已通过医师信息校验、尚未激活、主要执业机构在您管辖范围内的医师。"),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # The service issues and sends; the admin only shows what it made.
+        record = activation_code_issue(
+            doctor=obj.doctor, institution=form.institution, issued_by=request.user
+        )
+        for field in ("pk", "institution", "code", "issued_by", "created_at", "expires_at"):
+            setattr(obj, field, getattr(record, field))
+        obj._state.adding = False
+        self.message_user(request, _issued_message(record), messages.SUCCESS)

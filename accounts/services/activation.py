@@ -208,32 +208,41 @@ def _new_code() -> str:
     raise RuntimeError("could not draw a free activation code")  # 32^8 codes: never in practice
 
 
-def activation_code_issue(*, doctor: User, institution, issued_by: User | None = None) -> ActivationCode:
-    """INS-4: a new code for a checked doctor whose valid registration's main institution is this one."""
+def activation_code_issue_refusal(*, doctor: User, institution) -> TransitionRefused | None:
+    """Why no code may be issued for this doctor at this institution (None when it may)."""
     if not doctor.is_doctor:
-        raise TransitionRefused(_("只能为医师账户生成激活码。"), code="not_doctor")
+        return TransitionRefused(_("只能为医师账户生成激活码。"), code="not_doctor")
     if doctor.is_activated:
-        raise TransitionRefused(_("该医师账户已激活，无需生成激活码。"), code="already_activated", status=409)
+        return TransitionRefused(
+            _("该医师账户已激活，无需生成激活码。"), code="already_activated", status=409
+        )
     if doctor.checked_at is None:
-        raise TransitionRefused(
+        return TransitionRefused(
             _("该医师尚未通过医师信息校验，不能生成激活码。"), code="not_checked", status=409
         )
     if not any(r.main_institution_id == institution.pk for r in doctor_records(doctor).valid_records):
-        raise TransitionRefused(
+        return TransitionRefused(
             _("该医师在本机构没有有效的执业注册（主要执业机构），不能生成激活码。"),
             code="not_registered_here",
             status=409,
         )
-    if doctor.phone_verified:
-        channel, destination = Channel.SMS, doctor.phone
-    elif doctor.email_verified:
-        channel, destination = Channel.EMAIL, doctor.email
-    else:
-        raise TransitionRefused(
+    if not (doctor.phone_verified or doctor.email_verified):
+        return TransitionRefused(
             _("该医师尚未验证手机号码或邮箱，激活码无法送达，请提醒医师先验证手机。"),
             code="not_verified",
             status=409,
         )
+    return None
+
+
+def activation_code_issue(*, doctor: User, institution, issued_by: User | None = None) -> ActivationCode:
+    """INS-4: a new code for a checked doctor whose valid registration's main institution is this one."""
+    if (refusal := activation_code_issue_refusal(doctor=doctor, institution=institution)) is not None:
+        raise refusal
+    if doctor.phone_verified:
+        channel, destination = Channel.SMS, doctor.phone
+    else:
+        channel, destination = Channel.EMAIL, doctor.email
     now = timezone.now()
     expires_at = now + dt.timedelta(days=settings.ACTIVATION_CODE_TTL_DAYS)
     with transaction.atomic():
