@@ -28,9 +28,18 @@ class ProfileSerializer(serializers.Serializer):
     activated = serializers.BooleanField(source="is_activated")
     activation_path = serializers.CharField()
     activated_at = serializers.DateTimeField()
+    next_step = serializers.SerializerMethodField(
+        help_text="未激活医师的下一步（label, url, reason）；其他情况为 null"
+    )
 
     def get_checked(self, user) -> bool:
         return user.checked_at is not None
+
+    def get_next_step(self, user) -> dict | None:
+        step = activation_next_step(user)
+        return (
+            None if step is None else {"label": str(step.label), "url": step.url, "reason": str(step.reason)}
+        )
 
 
 class CertificateSerializer(serializers.Serializer):

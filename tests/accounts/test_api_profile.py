@@ -74,8 +74,18 @@ def test_me_returns_the_masked_profile_with_token_auth(api, doctor):
     assert data["checked"] is True
     assert data["activated"] is True
     assert data["activation_path"] == "certificate"
+    assert data["next_step"] is None
     body = response.content.decode()
     assert ID not in body and PHONE not in body and "hcwang@" not in body
+
+
+def test_me_tells_an_unactivated_doctor_the_next_step(api):
+    """ACC-5: the profile names the next step of activation."""
+    api.force_login(UserFactory(phone_verified=True))
+    data = api.get(reverse("accounts-api:me")).json()
+    assert data["activated"] is False and data["checked"] is True
+    assert data["next_step"]["url"] == reverse("accounts:activation")
+    assert data["next_step"]["label"] == "激活我的账户"
 
 
 def test_me_works_for_officers_with_session_auth(api):
