@@ -147,7 +147,7 @@ class CaptchaApi(APIView):
 
     @extend_schema(
         responses=inline_serializer(
-            "Captcha", {"key": serializers.CharField(), "image_url": serializers.CharField()}
+            "CaptchaChallenge", {"key": serializers.CharField(), "image_url": serializers.CharField()}
         )
     )
     def get(self, request):
@@ -194,7 +194,8 @@ class TokenApi(APIView):
     authentication_classes = []  # no session: nothing for CSRF to protect
 
     @extend_schema(
-        request=TokenSerializer, responses=inline_serializer("Token", {"token": serializers.CharField()})
+        request=TokenSerializer,
+        responses=inline_serializer("TokenIssued", {"token": serializers.CharField()}),
     )
     def post(self, request):
         serializer = TokenSerializer(data=request.data)
