@@ -98,3 +98,44 @@ def test_doctor_and_officer_get_no_codes_admin(client, institutions):
     """APP-3: only reviewers and the superuser enter the admin."""
     client.force_login(UserFactory(officer=True, institution=institutions["furong"]))
     assert client.get(LIST).status_code == 302
+
+
+def test_load_demo_gives_liujianguo_a_code_once(db):
+    """ACC-5 demo: liujianguo (path a) has a valid record and a printed code; chenxiaomei (path b) a
+    deregistered one; all demo doctors checked and phone-verified, none activated; a rerun adds nothing."""
+    import io
+
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from accounts.selectors import doctor_records
+    from qualifications.models import AssessmentResult
+    from registrations.models import PracticeRecord
+    from tests.factories import region_tree
+
+    region_tree()
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    code = ActivationCode.objects.get(doctor__username="liujianguo")
+    assert code.code in out.getvalue() and code.institution.name == "长沙市第一医院"
+    liu = User.objects.get(username="liujianguo")
+    (record,) = doctor_records(liu).valid_records
+    assert record.main_institution.name == "长沙市第一医院" and str(record.approval_date) == "2014-03-17"
+    assert AssessmentResult.objects.filter(id_number_digest=liu.id_number_digest, cycle="2021-2023").exists()
+    chen = User.objects.get(username="chenxiaomei")
+    assert [r.state for r in doctor_records(chen).practice_records] == [PracticeRecord.State.DEREGISTERED]
+    doctors = User.objects.filter(username__in=["liujianguo", "chenxiaomei", "zhaoxue01", "limingxuan"])
+    assert all(d.phone_verified and d.checked_at and not d.is_activated for d in doctors)
+    counts = (
+        ActivationCode.objects.count(),
+        PracticeRecord.objects.count(),
+        AssessmentResult.objects.count(),
+    )
+    second = io.StringIO()
+    call_command("load_demo", stdout=second)
+    assert "本次新建 0 条记录" in second.getvalue() and code.code in second.getvalue()
+    assert counts == (
+        ActivationCode.objects.count(),
+        PracticeRecord.objects.count(),
+        AssessmentResult.objects.count(),
+    )

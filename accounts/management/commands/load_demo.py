@@ -9,12 +9,23 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from stdnum.cn import ric
 
-from accounts.models import User
+from accounts.idcrypto import id_number_digest
+from accounts.models import ActivationCode, User
+from accounts.services.activation import activation_code_issue
 from approvals.models import Announcement, Authority, Region
 from institutions.models import Institution, InstitutionAuthority, TreatmentSubject
-from qualifications.models import Category, ExamCategory, ExamResult, Level, QualificationCertificate
+from qualifications.models import (
+    AssessmentResult,
+    Category,
+    ExamCategory,
+    ExamResult,
+    Level,
+    QualificationCertificate,
+)
+from registrations.models import PracticeRecord, PracticeScope
 
 DEMO_PASSWORD = "Demo2026pass"
 
@@ -136,6 +147,35 @@ EXAM_RESULTS = [
     ),
 ]
 
+# ACC-5: every demo doctor has passed the check and verified this phone, so activation shows at once;
+# none is activated (the demo is about activating).
+DEMO_PHONES = {
+    "liujianguo": "13800000001",
+    "chenxiaomei": "13800000002",
+    "zhaoxue01": "13800000003",
+    "limingxuan": "13800000004",
+}
+
+# 执业注册 (SPEC §6): (username, institution registration number, state, approval date, certificate number)
+PRACTICE_RECORDS = [
+    # path a: valid at 长沙市第一医院 → the institution's activation code
+    (
+        "liujianguo",
+        "44500078543010211A1001",
+        PracticeRecord.State.VALID,
+        dt.date(2014, 3, 17),
+        "110430100012345",
+    ),
+    # path b: an older registration, deregistered → no valid record, self-activation with the certificate
+    (
+        "chenxiaomei",
+        "44500091243010311A1002",
+        PracticeRecord.State.DEREGISTERED,
+        dt.date(2019, 8, 2),
+        "110430100054321",
+    ),
+]
+
 ANNOUNCEMENT_TITLE = "医师资格考试通过人员相关电子化注册业务 尚未开始 请等待通知"
 
 
@@ -149,6 +189,7 @@ class Command(BaseCommand):
                 f"行政区划缺失（{', '.join(missing)}）：请先运行 python manage.py load_reference，再运行 load_demo。"
             )
         self.created = 0
+        self.institutions = {}
         with transaction.atomic():
             authorities = self._authorities()
             subjects = self._subjects()
@@ -178,6 +219,7 @@ class Command(BaseCommand):
             ]
             for spec in INSTITUTIONS:
                 institution = self._institution(spec, subjects, authorities)
+                self.institutions[spec["registration_number"]] = institution
                 username, real_name, phone = spec["officer"]
                 logins.append(
                     self._user(
@@ -185,6 +227,9 @@ class Command(BaseCommand):
                     )
                 )
             records = self._exam_records()
+            self._practice_records()
+            self._doctors_ready()
+            code = self._activation_code()
             self._announcement(authorities[("health", "430000")])
         logins += list(
             User.objects.filter(username__in=[c[1] for c in CERTIFICATES + EXAM_RESULTS if c[1]]).order_by(
@@ -192,7 +237,7 @@ class Command(BaseCommand):
             )
         )
 
-        self._print(logins, records)
+        self._print(logins, records, code)
 
     # ------------------------------------------------------------------ rows
 
@@ -311,6 +356,87 @@ class Command(BaseCommand):
         user.save()
         self.created += 1
 
+    def _people(self):
+        """username → (name, ID number) of the demo doctors."""
+        rows = [(c[1], c[2], c[3]) for c in CERTIFICATES] + [(r[1], r[2], r[3]) for r in EXAM_RESULTS]
+        return {username: (name, id_number) for username, name, id_number in rows if username}
+
+    def _practice_records(self):
+        """执业注册 for paths a and b, plus liujianguo's 定期考核 (REG-10)."""
+        people = self._people()
+        scope = PracticeScope.objects.filter(category=Category.CLINICAL, name__contains="内科").first()
+        for username, registration_number, state, approved, number in PRACTICE_RECORDS:
+            if PracticeRecord.objects.filter(certificate_number=number).exists():
+                continue
+            name, id_number = people[username]
+            institution = self.institutions[registration_number]
+            setting = institution.authority_settings.filter(category=Category.CLINICAL).first()
+            qualification = QualificationCertificate.objects.filter(
+                id_number_digest=id_number_digest(id_number)
+            ).first()
+            record = PracticeRecord(
+                real_name=name,
+                certificate_number=number,
+                qualification_number=qualification.number if qualification else "",
+                level=Level.PHYSICIAN,
+                category=Category.CLINICAL,
+                location_id="430000",
+                main_institution=institution,
+                authority=setting.authority,
+                approval_date=approved,
+                state=state,
+            )
+            record.set_id_number(id_number)
+            record.save()
+            if scope is not None:
+                record.scopes.add(scope)
+            self.created += 1
+        name, id_number = people["liujianguo"]
+        if not AssessmentResult.objects.filter(
+            id_number_digest=id_number_digest(id_number), cycle="2021-2023"
+        ).exists():
+            result = AssessmentResult(
+                real_name=name,
+                cycle="2021-2023",
+                assessing_body="长沙市医师协会",
+                result=AssessmentResult.Result.PASSED,
+                certificate_number=PRACTICE_RECORDS[0][4],
+            )
+            result.set_id_number(id_number)
+            result.save()
+            self.created += 1
+
+    def _doctors_ready(self):
+        """Checked, phone verified, not activated: each demo doctor lands on the activation page."""
+        now = timezone.now()
+        for username, phone in DEMO_PHONES.items():
+            user = User.objects.filter(username=username, role=User.Role.DOCTOR).first()
+            if user is None or user.is_activated:
+                continue
+            changed = []
+            if not user.phone:
+                user.phone, user.phone_verified_at = phone, now
+                changed += ["phone", "phone_verified_at"]
+            if user.checked_at is None:
+                user.checked_at = now
+                changed.append("checked_at")
+            if changed:
+                user.save(update_fields=changed)
+
+    def _activation_code(self):
+        """liujianguo's code from 长沙市第一医院 (path a): issued once, while it works it is reused."""
+        user = User.objects.filter(username="liujianguo").first()
+        if user is None or user.is_activated or not user.phone_verified:
+            return None
+        institution = self.institutions[PRACTICE_RECORDS[0][1]]
+        code = ActivationCode.objects.filter(
+            doctor=user, institution=institution, used_at__isnull=True, expires_at__gt=timezone.now()
+        ).first()
+        if code is None:
+            code = activation_code_issue(doctor=user, institution=institution, issued_by=None)
+            self.created += 1
+        return code
+
     def _announcement(self, authority):
         _notice, created = Announcement.objects.get_or_create(
             region_id="430000",
@@ -324,7 +450,7 @@ class Command(BaseCommand):
 
     # ------------------------------------------------------------------ output
 
-    def _print(self, logins, records):
+    def _print(self, logins, records, code=None):
         out = self.stdout
         out.write(self.style.SUCCESS(f"演示数据已就绪（本次新建 {self.created} 条记录）。"))
         out.write("\n演示登录（密码相同）：")
@@ -336,3 +462,9 @@ class Command(BaseCommand):
         out.write("\n考试中心演示记录（医师注册时使用；均为虚构身份）：")
         for situation, name, id_number, key in records:
             out.write(f"  {situation}：{name} {id_number} {key}")
+        out.write("\n演示医师均已通过医师信息校验并验证手机（13800000001…4），尚未激活。")
+        if code is not None:
+            expires = timezone.localtime(code.expires_at).strftime("%Y-%m-%d %H:%M")
+            out.write(
+                f"  liujianguo 的账户激活码（{code.institution.name} 生成，{expires} 前有效）：{code.code}"
+            )
