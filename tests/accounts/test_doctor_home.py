@@ -316,3 +316,13 @@ def test_certificate_origin_labels(client):
     client.force_login(user)
     html = client.get(reverse("accounts:qualification")).content.decode()
     assert "老人老办法" in html and "军队" in html
+
+
+def test_home_omits_sex_and_birth_date_for_other_documents(client):
+    """ACC-8: sex and birth date come only from a resident ID; a passport shows neither, and no error."""
+    user = UserFactory(activated=True, real_name="Anna", id_type="passport", id_number="E12345678")
+    client.force_login(user)
+    html = client.get("/").content.decode()
+    assert "基本信息" in html and "E123*5678" in html
+    assert "性别" not in html and "出生日期" not in html
+    assert "外籍护照号码" in html and "身份证号码" not in html
