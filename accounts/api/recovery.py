@@ -4,7 +4,6 @@ The reset uid + token travel in JSON bodies only, never in a URL.
 """
 
 from captcha.validators import captcha_validate
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +12,7 @@ from rest_framework.decorators import api_view, authentication_classes, permissi
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from ..forms.recovery import password_errors
 from ..idcrypto import normalize_id_number
 from ..identity import validate_email_address, validate_mobile, validate_real_name
 from ..services import recovery as svc
@@ -167,18 +167,17 @@ def password(request):
     """uid + token + new_password → the password is set; every session and API token of the account ends."""
     data = _parse(PasswordInput, request)
     user = svc.account_for_reset(uid=data["uid"], token=data["token"])
-    try:
-        validate_password(data["new_password"], user)
-    except ValidationError as exc:
+    problems = password_errors(data["new_password"], user)
+    if problems:
         raise serializers.ValidationError(
             {
                 "new_password": [
                     serializers.ErrorDetail(str(m), code=e.code or "password_invalid")
-                    for e in exc.error_list
+                    for e in problems
                     for m in e.messages
                 ]
             }
-        ) from None
+        )
     svc.account_password_reset(user=user, token=data["token"], new_password=data["new_password"])
     return Response({"detail": str(svc.RESET_DONE)})
 

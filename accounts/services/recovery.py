@@ -37,6 +37,7 @@ PROTECTED = _(
 TOKEN_INVALID = _("重置密码的请求已失效（超过30分钟、已使用或密码已更改），请重新找回。")
 RESET_DONE = _("密码已重置，请使用新密码登录。")
 PERSONAL_DAILY_LIMIT = 20
+PERSONAL_LIMIT = _("今日通过个人信息找回的尝试次数已达上限，请明天再试。")
 
 
 def mask_username(username: str) -> str:
@@ -184,11 +185,14 @@ def account_recover_by_personal_info(
     *, real_name: str, id_number: str, certificate_number: str, client: str
 ) -> PersonalMatch:
     """Find the account by name + ID number + qualification-certificate number (throttled per client)."""
-    quota_take(
-        f"recover-personal:{digest(client, purpose='client')}",
-        interval_seconds=0,
-        daily_limit=PERSONAL_DAILY_LIMIT,
-    )
+    try:
+        quota_take(
+            f"recover-personal:{digest(client, purpose='client')}",
+            interval_seconds=0,
+            daily_limit=PERSONAL_DAILY_LIMIT,
+        )
+    except TransitionRefused as exc:
+        raise TransitionRefused(PERSONAL_LIMIT, code=exc.code, status=exc.status) from None
     real_name = (real_name or "").strip()
     number = normalize_id_number(id_number)
     refused = TransitionRefused(NO_MATCH, code="no_match")

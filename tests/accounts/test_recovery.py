@@ -465,7 +465,7 @@ def test_personal_info_attempts_are_throttled_per_client(client, personal):
     for _ in range(20):
         assert "未找到与所填信息相符的账户" in text(post_personal(client, "王六", number, certificate.number))
     page = text(post_personal(client, "王五", number, certificate.number))
-    assert "今日" in page and "wa****88" not in page
+    assert "今日通过个人信息找回的尝试次数已达上限，请明天再试。" in page and "wa****88" not in page
     # Another client is not affected.
     assert "wa****88" in text(post_personal(Client(), "王五", number, certificate.number, ip="10.9.9.9"))
 
