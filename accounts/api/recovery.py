@@ -7,6 +7,7 @@ from captcha.validators import captcha_validate
 from django.core.exceptions import ValidationError
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import AllowAny
@@ -102,14 +103,40 @@ def _grant_body(grant) -> dict:
     return {"username_masked": grant.username_masked, "uid": grant.uid, "token": grant.token}
 
 
-def _public(view):
-    view = permission_classes([AllowAny])(view)
-    # No session authentication: an anonymous JSON client has no CSRF token to send.
-    view = authentication_classes([])(view)
-    return api_view(["POST"])(view)
+class DetailOutput(serializers.Serializer):
+    detail = serializers.CharField()
 
 
-@_public
+class GrantOutput(serializers.Serializer):
+    username_masked = serializers.CharField()
+    uid = serializers.CharField()
+    token = serializers.CharField(help_text=_("重置密码凭据，30分钟内有效，仅可使用一次"))
+
+
+class PersonalOutput(serializers.Serializer):
+    username_masked = serializers.CharField()
+    phone_masked = serializers.CharField(allow_blank=True)
+    email_masked = serializers.CharField(allow_blank=True)
+    can_reset = serializers.BooleanField()
+    uid = serializers.CharField(required=False)
+    token = serializers.CharField(required=False)
+    detail = serializers.CharField(required=False)
+
+
+def _public(request_serializer, response_serializer):
+    def decorate(view):
+        view = permission_classes([AllowAny])(view)
+        # No session authentication: an anonymous JSON client has no CSRF token to send.
+        view = authentication_classes([])(view)
+        view = api_view(["POST"])(view)
+        return extend_schema(
+            request=request_serializer, responses={200: response_serializer}, tags=["accounts"]
+        )(view)
+
+    return decorate
+
+
+@_public(PhoneSendInput, DetailOutput)
 def phone_send(request):
     """Send a recovery code to a verified phone; the same answer for any number."""
     data = _parse(PhoneSendInput, request)
@@ -117,14 +144,14 @@ def phone_send(request):
     return Response({"detail": str(svc.PHONE_SENT)})
 
 
-@_public
+@_public(PhoneConfirmInput, GrantOutput)
 def phone_confirm(request):
     """The code from the SMS → masked username + uid + token for recover/password/."""
     data = _parse(PhoneConfirmInput, request)
     return Response(_grant_body(svc.account_recover_by_phone_confirm(phone=data["phone"], code=data["code"])))
 
 
-@_public
+@_public(EmailSendInput, DetailOutput)
 def email_send(request):
     """Send a recovery code to a verified e-mail; the same answer for any address."""
     data = _parse(EmailSendInput, request)
@@ -132,14 +159,14 @@ def email_send(request):
     return Response({"detail": str(svc.EMAIL_SENT)})
 
 
-@_public
+@_public(EmailConfirmInput, GrantOutput)
 def email_confirm(request):
     """The code from the e-mail → masked username + uid + token for recover/password/."""
     data = _parse(EmailConfirmInput, request)
     return Response(_grant_body(svc.account_recover_by_email_confirm(email=data["email"], code=data["code"])))
 
 
-@_public
+@_public(PersonalInput, PersonalOutput)
 def personal(request):
     """Name + ID number + certificate number → the masked account; uid + token only if it may be reset here."""
     data = _parse(PersonalInput, request)
@@ -162,7 +189,7 @@ def personal(request):
     return Response(body)
 
 
-@_public
+@_public(PasswordInput, DetailOutput)
 def password(request):
     """uid + token + new_password → the password is set; every session and API token of the account ends."""
     data = _parse(PasswordInput, request)

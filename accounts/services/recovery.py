@@ -114,7 +114,7 @@ def _doctors():
     return User.objects.filter(role=User.Role.DOCTOR, is_active=True)
 
 
-def _decoy_code(*, destination: str) -> None:
+def _decoy_code(*, channel: str, destination: str) -> None:
     """A code nobody can guess for an address with no account, so that the confirm step answers
     wrong / expired / locked exactly as it does for a real one. Nothing is sent."""
     now = timezone.now()
@@ -125,7 +125,7 @@ def _decoy_code(*, destination: str) -> None:
         ).update(expires_at=now)
         VerificationCode.objects.create(
             purpose=VerificationCode.Purpose.RECOVER,
-            channel=Channel.SMS,
+            channel=channel,
             destination_digest=dest,
             code_hash=secrets.token_hex(32),
             expires_at=now + dt.timedelta(seconds=settings.CODE_TTL_SECONDS),
@@ -136,7 +136,7 @@ def _send(*, channel: str, destination: str, user: User | None, client: str) -> 
     # The quota first and for everyone: an unknown address costs the same as a known one.
     send_quota_take(destination=destination, client=client)
     if user is None:
-        _decoy_code(destination=destination)
+        _decoy_code(channel=channel, destination=destination)
     else:
         code_issue(
             purpose=VerificationCode.Purpose.RECOVER, channel=channel, destination=destination, user=user
