@@ -1,6 +1,8 @@
 """ACC-5 医师账户激活 page: each situation, refusals next to the field, success; screenshots (X-2)."""
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
@@ -147,11 +149,13 @@ SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "hei
 
 
 def _login(page, live_server, username):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("登录账号").fill(username)
-    page.get_by_label("登录密码").fill("Passw0rd2024")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(live_server.url + "/")
+    """A session made on the server side (the login form has its own tests), handed to the browser."""
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
 
 
 @pytest.mark.browser
