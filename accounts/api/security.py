@@ -15,6 +15,8 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from docregsys.exceptions import TransitionRefused
+
 from ..forms.security import code_validator
 from ..idcrypto import mask_email, mask_phone
 from ..selectors import activation_next_step
@@ -32,41 +34,41 @@ class IsAccountHolder(BasePermission):
         )
 
 
-class PhoneSerializer(serializers.Serializer):
+class SecurityPhoneSerializer(serializers.Serializer):
     phone = serializers.CharField(label=_("手机号码"), max_length=20)
 
 
-class EmailSerializer(serializers.Serializer):
+class SecurityEmailSerializer(serializers.Serializer):
     email = serializers.CharField(label=_("电子邮箱"), max_length=254)
 
 
-class PhoneCodeSerializer(PhoneSerializer):
+class SecurityPhoneCodeSerializer(SecurityPhoneSerializer):
     code = serializers.CharField(label=_("校验码"), max_length=6, validators=[code_validator])
 
 
-class EmailCodeSerializer(EmailSerializer):
+class SecurityEmailCodeSerializer(SecurityEmailSerializer):
     code = serializers.CharField(label=_("校验码"), max_length=6, validators=[code_validator])
 
 
-class PhoneChangeSerializer(PhoneSerializer):
+class SecurityPhoneChangeSerializer(SecurityPhoneSerializer):
     password = serializers.CharField(label=_("当前登录密码"), trim_whitespace=False)
 
 
-class EmailChangeSerializer(EmailSerializer):
+class SecurityEmailChangeSerializer(SecurityEmailSerializer):
     password = serializers.CharField(label=_("当前登录密码"), trim_whitespace=False)
 
 
-class PasswordSerializer(serializers.Serializer):
+class SecurityPasswordSerializer(serializers.Serializer):
     old_password = serializers.CharField(label=_("当前登录密码"), trim_whitespace=False)
     new_password = serializers.CharField(label=_("新密码"), trim_whitespace=False)
 
 
-class SentSerializer(serializers.Serializer):
+class SecuritySentSerializer(serializers.Serializer):
     sent_to = serializers.CharField(help_text=_("接收方（已遮蔽）"))
     expires_in = serializers.IntegerField(help_text=_("有效秒数"))
 
 
-class StatusSerializer(serializers.Serializer):
+class SecurityStatusSerializer(serializers.Serializer):
     phone = serializers.CharField()
     phone_verified = serializers.BooleanField()
     email = serializers.CharField()
@@ -99,11 +101,11 @@ def _sent(destination, mask):
     return Response({"sent_to": mask(destination), "expires_in": settings.CODE_TTL_SECONDS}, status=202)
 
 
-@extend_schema(request=PhoneSerializer, responses={202: SentSerializer}, tags=["accounts"])
+@extend_schema(request=SecurityPhoneSerializer, responses={202: SecuritySentSerializer}, tags=["accounts"])
 class PhoneVerifySend(_Endpoint):
     """ACC-4: send a verification code to the account's (still unverified) phone."""
 
-    input_class = PhoneSerializer
+    input_class = SecurityPhoneSerializer
 
     def act(self, request, *, phone):
         return _sent(
@@ -111,22 +113,24 @@ class PhoneVerifySend(_Endpoint):
         )
 
 
-@extend_schema(request=PhoneCodeSerializer, responses={200: StatusSerializer}, tags=["accounts"])
+@extend_schema(
+    request=SecurityPhoneCodeSerializer, responses={200: SecurityStatusSerializer}, tags=["accounts"]
+)
 class PhoneVerifyConfirm(_Endpoint):
     """ACC-4: the code from the SMS; the phone becomes verified."""
 
-    input_class = PhoneCodeSerializer
+    input_class = SecurityPhoneCodeSerializer
 
     def act(self, request, *, phone, code):
         services.phone_verify_confirm(user=request.user, phone=phone, code=code)
         return Response(_status(request.user))
 
 
-@extend_schema(request=EmailSerializer, responses={202: SentSerializer}, tags=["accounts"])
+@extend_schema(request=SecurityEmailSerializer, responses={202: SecuritySentSerializer}, tags=["accounts"])
 class EmailVerifySend(_Endpoint):
     """ACC-4: send a verification code to the account's (still unverified) e-mail address."""
 
-    input_class = EmailSerializer
+    input_class = SecurityEmailSerializer
 
     def act(self, request, *, email):
         return _sent(
@@ -134,22 +138,26 @@ class EmailVerifySend(_Endpoint):
         )
 
 
-@extend_schema(request=EmailCodeSerializer, responses={200: StatusSerializer}, tags=["accounts"])
+@extend_schema(
+    request=SecurityEmailCodeSerializer, responses={200: SecurityStatusSerializer}, tags=["accounts"]
+)
 class EmailVerifyConfirm(_Endpoint):
     """ACC-4: the code from the e-mail; the address becomes verified."""
 
-    input_class = EmailCodeSerializer
+    input_class = SecurityEmailCodeSerializer
 
     def act(self, request, *, email, code):
         services.email_verify_confirm(user=request.user, email=email, code=code)
         return Response(_status(request.user))
 
 
-@extend_schema(request=PhoneChangeSerializer, responses={202: SentSerializer}, tags=["accounts"])
+@extend_schema(
+    request=SecurityPhoneChangeSerializer, responses={202: SecuritySentSerializer}, tags=["accounts"]
+)
 class PhoneChangeSend(_Endpoint):
     """ACC-7: current password + new phone; a code goes to the new phone."""
 
-    input_class = PhoneChangeSerializer
+    input_class = SecurityPhoneChangeSerializer
 
     def act(self, request, *, phone, password):
         sent = services.phone_change_send(
@@ -158,22 +166,26 @@ class PhoneChangeSend(_Endpoint):
         return _sent(sent, mask_phone)
 
 
-@extend_schema(request=PhoneCodeSerializer, responses={200: StatusSerializer}, tags=["accounts"])
+@extend_schema(
+    request=SecurityPhoneCodeSerializer, responses={200: SecurityStatusSerializer}, tags=["accounts"]
+)
 class PhoneChangeConfirm(_Endpoint):
     """ACC-7: the code from the new phone; it replaces the old one."""
 
-    input_class = PhoneCodeSerializer
+    input_class = SecurityPhoneCodeSerializer
 
     def act(self, request, *, phone, code):
         services.phone_change_confirm(user=request.user, phone=phone, code=code)
         return Response(_status(request.user))
 
 
-@extend_schema(request=EmailChangeSerializer, responses={202: SentSerializer}, tags=["accounts"])
+@extend_schema(
+    request=SecurityEmailChangeSerializer, responses={202: SecuritySentSerializer}, tags=["accounts"]
+)
 class EmailChangeSend(_Endpoint):
     """ACC-7: current password + new e-mail; a code goes to the new address."""
 
-    input_class = EmailChangeSerializer
+    input_class = SecurityEmailChangeSerializer
 
     def act(self, request, *, email, password):
         sent = services.email_change_send(
@@ -182,28 +194,35 @@ class EmailChangeSend(_Endpoint):
         return _sent(sent, mask_email)
 
 
-@extend_schema(request=EmailCodeSerializer, responses={200: StatusSerializer}, tags=["accounts"])
+@extend_schema(
+    request=SecurityEmailCodeSerializer, responses={200: SecurityStatusSerializer}, tags=["accounts"]
+)
 class EmailChangeConfirm(_Endpoint):
     """ACC-7: the code from the new address; it replaces the old one."""
 
-    input_class = EmailCodeSerializer
+    input_class = SecurityEmailCodeSerializer
 
     def act(self, request, *, email, code):
         services.email_change_confirm(user=request.user, email=email, code=code)
         return Response(_status(request.user))
 
 
-@extend_schema(request=PasswordSerializer, responses={200: None}, tags=["accounts"])
+@extend_schema(request=SecurityPasswordSerializer, responses={200: None}, tags=["accounts"])
 class PasswordChange(_Endpoint):
     """ACC-7: change the password; other sessions and other API tokens stop working, this one stays."""
 
-    input_class = PasswordSerializer
+    input_class = SecurityPasswordSerializer
 
     def act(self, request, *, old_password, new_password):
         token = request.auth.key if isinstance(request.auth, Token) else None
-        services.password_change(
-            user=request.user, old_password=old_password, new_password=new_password, keep_token=token
-        )
+        try:
+            services.password_change(
+                user=request.user, old_password=old_password, new_password=new_password, keep_token=token
+            )
+        except TransitionRefused as exc:
+            if exc.field == "new_password1":
+                exc.field = "new_password"  # the web form's field name; here the input is new_password
+            raise
         if token is None:
             update_session_auth_hash(request, request.user)  # logged in by session: keep this one
         return Response({"detail": str(_("登录密码修改成功。"))}, status=status.HTTP_200_OK)

@@ -182,7 +182,7 @@ def test_password_change_refusals(api, doctor):
     response = api.post(
         url("password_change"), {"old_password": "Passw0rd2024", "new_password": "abcdefgh"}, format="json"
     )
-    assert response.json()["errors"][0]["field"] == "new_password1"
+    assert response.json()["errors"][0]["field"] == "new_password"
     assert response.json()["errors"][0]["code"] == "password_weak"
     doctor.refresh_from_db()
     assert doctor.check_password("Passw0rd2024")
