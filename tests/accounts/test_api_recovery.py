@@ -242,3 +242,22 @@ def test_endpoints_need_no_login_and_no_csrf(doctor):
     api = APIClient(enforce_csrf_checks=True)
     response = post(api, "recover_phone_send", {"phone": PHONE, **CAPTCHA})
     assert response.status_code == 200
+
+
+def test_email_send_is_identical_for_any_address(api, doctor):
+    """ACC-6 enumeration: a verified e-mail and an unknown one get the same status and JSON."""
+    first = post(api, "recover_email_send", {"email": EMAIL, **CAPTCHA}, ip="10.5.0.1")
+    second = post(api, "recover_email_send", {"email": "nobody@example.com", **CAPTCHA}, ip="10.5.0.2")
+    assert (first.status_code, first.content) == (second.status_code, second.content)
+    assert sorted(q.day_count for q in SendQuota.objects.all()) == [1, 1, 1, 1]
+
+
+def test_captcha_is_required(api):
+    """ACC-6: the endpoints the web form protects with a captcha require one."""
+    response = post(api, "recover_phone_send", {"phone": PHONE})
+    assert response.status_code == 400
+    assert {field for field, _code in errors(response)} == {"captcha_key", "captcha_value"}
+    response = post(
+        api, "recover_personal", {"real_name": "王五", "id_number": "x", "certificate_number": "y"}
+    )
+    assert {field for field, _code in errors(response)} == {"captcha_key", "captcha_value"}

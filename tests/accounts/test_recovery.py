@@ -502,3 +502,54 @@ def test_mask_username():
     assert svc.mask_username("lisiwang01") == "li****01"
     assert svc.mask_username("abc") == "a****c"
     assert svc.mask_username("ab") == "****"
+
+
+def test_a_used_code_is_refused_on_the_page(client, doctor, sms_inbox):
+    """ACC-6: after a successful confirmation the same code typed again is refused."""
+    send_phone(client)
+    code = sms_inbox.last_code(PHONE)
+    assert post_code(client, code)["Location"] == reverse("accounts:recover_password")
+    # The code page needs the send step again; replay it with the same number and the old code.
+    assert client.get(reverse("accounts:recover_phone_code"))["Location"] == reverse("accounts:recover_phone")
+    session = client.session
+    session["recovery_destination"] = {"channel": "phone", "value": PHONE}
+    session.save()
+    assert "校验码已失效，请重新获取。" in text(post_code(client, code))
+
+
+def test_an_officer_phone_is_not_recovered_here(client, sms_inbox):
+    """ACC-6: the doctor's recovery does not reach officer accounts (their institution's reviewers reset them)."""
+    UserFactory(officer=True, phone=PHONE, phone_verified_at=timezone.now())
+    response = send_phone(client)
+    assert response["Location"] == reverse("accounts:recover_phone_code")
+    assert sms_inbox() == []
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_two_resets_with_one_token_give_one_success(doctor):
+    """ACC-6: the same token used twice at the same moment: one success, one refusal (row lock)."""
+    import threading
+
+    from django.db import connection
+
+    grant = svc._grant(doctor)
+    outcomes = []
+    barrier = threading.Barrier(2)
+
+    def reset(password):
+        try:
+            barrier.wait()
+            svc.account_password_reset(user=doctor, token=grant.token, new_password=password)
+            outcomes.append("ok")
+        except TransitionRefused:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=reset, args=(p,)) for p in ("First2025pass", "Second2025pass")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["ok", "refused"]
