@@ -285,3 +285,18 @@ def test_privacy_policy_page_is_public_and_complete(client):
 def test_logged_in_user_does_not_sign_up_again(client):
     client.force_login(UserFactory())
     assert client.get(reverse("accounts:signup")).status_code == 302
+
+
+def test_no_clear_id_number_or_phone_in_any_log_line(client, caplog):
+    """X-3: the whole sign-up and check, including refusals, logs no personal number."""
+    caplog.set_level("DEBUG")
+    step1(client, id_number=ID_NUMBER[:17])
+    step1(client)
+    step2(client, password2="mismatch1")
+    step2(client)
+    client.get(reverse("accounts:signup_done"))
+    client.get(reverse("accounts:check"))
+    client.post(reverse("accounts:identity_update"), {"real_name": "王小明", "id_number": ID_NUMBER})
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert ID_NUMBER not in logged and ID_NUMBER[:17] not in logged
+    assert "13912345678" not in logged
