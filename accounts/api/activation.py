@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.urls import path
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
@@ -52,21 +53,49 @@ def _state(user) -> dict:
     return data
 
 
+class ActivationNextStepSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    url = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class ActivationStateSerializer(serializers.Serializer):
+    """Where activation stands (the answer of every endpoint here)."""
+
+    activated = serializers.BooleanField()
+    activated_at = serializers.DateTimeField(allow_null=True)
+    activation_path = serializers.ChoiceField(
+        choices=["code", "certificate", "ticket", "approval"], allow_null=True
+    )
+    checked = serializers.BooleanField()
+    phone_verified = serializers.BooleanField()
+    email_verified = serializers.BooleanField()
+    may_activate = serializers.BooleanField(
+        help_text="checked and phone (or e-mail) verified: paths a/b/c may be tried"
+    )
+    paths = serializers.ListField(
+        child=serializers.CharField(), help_text="the paths that apply, 'approval' always"
+    )
+    institution = serializers.CharField(allow_null=True, help_text="path a: where to ask for the code")
+    next_step = ActivationNextStepSerializer(allow_null=True)
+
+
+@extend_schema(responses={200: ActivationStateSerializer}, tags=["accounts"])
 @api_view(["GET"])
 def activation_state(request):
     """ACC-5: activated or not, what is missing, and which paths apply (with the institution for path a)."""
     return Response(_state(_doctor(request)))
 
 
-class CodeSerializer(serializers.Serializer):
+class ActivationCodeInputSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=20)
 
 
-class CertificateSerializer(serializers.Serializer):
+class ActivationCertificateInputSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=40)
 
 
-class TicketSerializer(serializers.Serializer):
+class ActivationTicketInputSerializer(serializers.Serializer):
     ticket = serializers.CharField(max_length=40)
 
 
@@ -79,28 +108,47 @@ def _activate(request, serializer_class, service, field):
     return Response(_state(user))
 
 
+@extend_schema(
+    request=ActivationCodeInputSerializer, responses={200: ActivationStateSerializer}, tags=["accounts"]
+)
 @api_view(["POST"])
 def activate_with_code(request):
     """ACC-5a: {"code"} → the new state, or 400/409/429 with the reason."""
-    return _activate(request, CodeSerializer, lambda u, v: account_activate_with_code(user=u, code=v), "code")
+    return _activate(
+        request,
+        ActivationCodeInputSerializer,
+        lambda u, v: account_activate_with_code(user=u, code=v),
+        "code",
+    )
 
 
+@extend_schema(
+    request=ActivationCertificateInputSerializer,
+    responses={200: ActivationStateSerializer},
+    tags=["accounts"],
+)
 @api_view(["POST"])
 def activate_with_certificate(request):
     """ACC-5b: {"number"} (qualification-certificate number)."""
     return _activate(
         request,
-        CertificateSerializer,
+        ActivationCertificateInputSerializer,
         lambda u, v: account_activate_with_certificate(user=u, number=v),
         "number",
     )
 
 
+@extend_schema(
+    request=ActivationTicketInputSerializer, responses={200: ActivationStateSerializer}, tags=["accounts"]
+)
 @api_view(["POST"])
 def activate_with_ticket(request):
     """ACC-5c: {"ticket"} (written-exam admission ticket number of a passing result)."""
     return _activate(
-        request, TicketSerializer, lambda u, v: account_activate_with_ticket(user=u, ticket=v), "ticket"
+        request,
+        ActivationTicketInputSerializer,
+        lambda u, v: account_activate_with_ticket(user=u, ticket=v),
+        "ticket",
     )
 
 
