@@ -323,3 +323,38 @@ def test_activated_required_lets_activated_doctors_through():
     assert view(request).content == b"the-protected-page"
     request.user = AnonymousUser()
     assert view(request).status_code == 302
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_parallel_code_use_on_postgres_activates_once():
+    """ACC-5a: two requests with the same code at the same moment (two connections): one activation."""
+    import threading
+
+    from django.db import connection
+
+    user = doctor()
+    hospital = InstitutionFactory()
+    PracticeRecordFactory(real_name="王芳", id_number=ID, main_institution=hospital)
+    code = ActivationCodeFactory(doctor=user, institution=hospital, code="RACE2345")
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def use():
+        try:
+            barrier.wait()
+            account_activate_with_code(user=User.objects.get(pk=user.pk), code="RACE2345")
+            outcomes.append("ok")
+        except TransitionRefused as exc:
+            outcomes.append(exc.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=use) for _i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(outcomes) == 2 and outcomes.count("ok") == 1, outcomes
+    assert ActivationCode.objects.get(pk=code.pk).used_at is not None
+    assert reload(user).activation_path == ActivationPath.INSTITUTION_CODE
