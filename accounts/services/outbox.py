@@ -22,6 +22,16 @@ from ..sms import get_backend
 logger = logging.getLogger(__name__)
 
 MAX_SEND_ATTEMPTS = 8
+# The kick after commit is best-effort: one quick connection attempt, then the periodic retry's turn.
+KICK_CONNECT_TIMEOUT = 1.0
+KICK_TRANSPORT_OPTIONS = {
+    "max_retries": 0,
+    "interval_start": 0,
+    "interval_step": 0,
+    "interval_max": 0,
+    "socket_connect_timeout": KICK_CONNECT_TIMEOUT,
+    "socket_timeout": KICK_CONNECT_TIMEOUT,
+}
 
 
 def message_enqueue(*, channel: str, destination: str, body: str, subject: str = "") -> OutboundMessage:
@@ -38,8 +48,13 @@ def outbox_kick() -> None:
     from ..tasks import outbox_drain
 
     try:
-        # retry=False: fail at once instead of blocking the page while kombu retries a dead broker.
-        outbox_drain.apply_async(retry=False)
+        # retry=False only stops the *publish* from retrying; kombu still retries the *connection*
+        # (connect_timeout, back-off 2 s, 4 s …): the page waited ~8 s on a dead Redis. A connection of
+        # its own with one quick try keeps the page fast; the worker's connection keeps its patience.
+        with outbox_drain.app.connection_for_write(
+            connect_timeout=KICK_CONNECT_TIMEOUT, transport_options=KICK_TRANSPORT_OPTIONS
+        ) as connection:
+            outbox_drain.apply_async(retry=False, connection=connection)
     except Exception as exc:  # noqa: BLE001 - any broker failure; the message stays pending in the outbox
         logger.warning(
             "outbox: broker unavailable (%s); pending messages go out on the next retry", type(exc).__name__
