@@ -248,7 +248,10 @@ class UserAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin, DjangoUserAdmin):
     def issue_activation_codes(self, request, queryset):
         """INS-4 until the institution console: a code for each selected doctor, sent to them."""
         institutions = scoping.institutions_for(request.user)
-        for doctor in queryset.filter(role=User.Role.DOCTOR):
+        doctors = list(queryset.filter(role=User.Role.DOCTOR))
+        if not doctors:
+            self.message_user(request, _("所选账户中没有医师账户，未生成激活码。"), messages.WARNING)
+        for doctor in doctors:
             institution = _institution_in_scope(doctor, institutions)
             if institution is None:
                 self.message_user(
