@@ -15,7 +15,7 @@ TEST_IDENTITY_KEY = base64.b64encode(b"docregsys-test-identity-key-32b!").decode
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
+def _test_settings(settings, tmp_path, monkeypatch):
     # Password hashing is deliberately slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
@@ -26,6 +26,8 @@ def _test_settings(settings, tmp_path):
     settings.SMS_BACKEND = "file"
     settings.SMS_FILE_PATH = str(tmp_path / "sms")
     settings.CAPTCHA_TEST_MODE = True
+    # django-simple-captcha reads CAPTCHA_TEST_MODE once at import: in test mode "PASSED" is accepted.
+    monkeypatch.setattr("captcha.conf.settings.CAPTCHA_TEST_MODE", True)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = "zh-hans"
     from accounts.idcrypto import reset_key_cache

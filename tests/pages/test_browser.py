@@ -34,16 +34,18 @@ def test_home_and_login_look(live_server, page, screenshot, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_login_through_the_form_shows_the_header(live_server, page, screenshot, size):
-    UserFactory(username="doctor10", real_name="王医生")
+    UserFactory(username="doctor10", real_name="王医生", activated=True)
     page.set_viewport_size(SIZES[size])
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("登录账号").fill("doctor10")
     page.get_by_label("登录密码").fill("wrong-pass1")
+    page.get_by_label("验证码").fill("PASSED")
     page.get_by_role("button", name="登录").click()
     assert page.get_by_role("alert").inner_text().startswith("登录账号或密码不正确")
     assert page.get_by_label("登录账号").input_value() == "doctor10"
     screenshot(page, f"login-error-{size}")
     page.get_by_label("登录密码").fill("Passw0rd2024")
+    page.get_by_label("验证码").fill("PASSED")
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(live_server.url + "/")
     header = page.locator(".whoami")
@@ -72,6 +74,7 @@ def test_officer_and_reviewer_headers(live_server, page, screenshot):
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("登录账号").fill("officer01")
     page.get_by_label("登录密码").fill("Passw0rd2024")
+    page.get_by_label("验证码").fill("PASSED")
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(live_server.url + "/")
     assert officer.institution.name in page.locator(".whoami").inner_text()

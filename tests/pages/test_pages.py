@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from tests.factories import AnnouncementFactory, UserFactory
 
+CAPTCHA = {"captcha_0": "x", "captcha_1": "PASSED"}  # CAPTCHA_TEST_MODE accepts "PASSED"
+
 pytestmark = pytest.mark.django_db
 
 NOTICE = "医师资格考试通过人员相关电子化注册业务 尚未开始 请等待通知"
@@ -58,7 +60,9 @@ def test_login_page_renders_form_with_bound_labels_and_announcements(client, not
 def test_wrong_password_shows_chinese_error_and_keeps_username(client):
     """ACC-2, X-4: a clear Chinese message; what was typed is not lost."""
     UserFactory(username="doctor01")
-    response = client.post(reverse("accounts:login"), {"username": "doctor01", "password": "wrong-pass1"})
+    response = client.post(
+        reverse("accounts:login"), {"username": "doctor01", "password": "wrong-pass1", **CAPTCHA}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "登录账号或密码不正确" in html
@@ -67,21 +71,25 @@ def test_wrong_password_shows_chinese_error_and_keeps_username(client):
 
 
 def test_empty_form_ties_errors_to_fields(client):
-    html = client.post(reverse("accounts:login"), {"username": "", "password": ""}).content.decode()
+    html = client.post(
+        reverse("accounts:login"), {"username": "", "password": "", **CAPTCHA}
+    ).content.decode()
     assert 'id="id_username_error"' in html
     assert 'aria-invalid="true"' in html
     assert "id_username_helptext id_username_error" in html
 
 
 def test_successful_login_redirects_home_and_header_shows_name_and_role(client):
-    UserFactory(username="doctor02", real_name="王医生")
-    response = client.post(reverse("accounts:login"), {"username": "doctor02", "password": "Passw0rd2024"})
+    UserFactory(username="doctor02", real_name="王医生", activated=True)
+    response = client.post(
+        reverse("accounts:login"), {"username": "doctor02", "password": "Passw0rd2024", **CAPTCHA}
+    )
     assert response.status_code == 302
     assert response.url == reverse("home")
     html = client.get("/").content.decode()
     assert "王医生" in html
     assert '<span class="whoami-role">医师</span>' in html
-    assert "王医生医师，您好" in html
+    assert "基本信息" in html  # ACC-8: an activated doctor's home
     assert 'class="side-menu"' in html  # the doctor's layout
 
 
@@ -102,8 +110,17 @@ def test_reviewer_home_links_to_admin(client):
     assert "进入审批管理" in html
 
 
+def test_first_login_of_a_doctor_lands_on_the_qualification_check(client):
+    """ACC-3: right after the first login the home sends the doctor to 医师信息校验."""
+    UserFactory(username="doctor05", real_name="王新", id_number="430102199001011234")
+    client.post(reverse("accounts:login"), {"username": "doctor05", "password": "Passw0rd2024", **CAPTCHA})
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:check")
+
+
 def test_logout_is_a_post_form_and_logs_out(client):
-    user = UserFactory()
+    user = UserFactory(activated=True)
     client.force_login(user)
     html = client.get("/").content.decode()
     assert f'method="post" action="{reverse("accounts:logout")}"' in html
@@ -131,7 +148,7 @@ def test_english_login_error(client):
     client.cookies["django_language"] = "en"
     UserFactory(username="doctor03")
     html = client.post(
-        reverse("accounts:login"), {"username": "doctor03", "password": "nope1234"}
+        reverse("accounts:login"), {"username": "doctor03", "password": "nope1234", **CAPTCHA}
     ).content.decode()
     assert "incorrect" in html
 
@@ -186,8 +203,10 @@ def test_lockout_shows_friendly_chinese_page(client, settings):
     settings.AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
     UserFactory(username="doctor04")
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post(reverse("accounts:login"), {"username": "doctor04", "password": "wrong-pass1"})
-    response = client.post(reverse("accounts:login"), {"username": "doctor04", "password": "Passw0rd2024"})
+        client.post(reverse("accounts:login"), {"username": "doctor04", "password": "wrong-pass1", **CAPTCHA})
+    response = client.post(
+        reverse("accounts:login"), {"username": "doctor04", "password": "Passw0rd2024", **CAPTCHA}
+    )
     assert response.status_code == 429
     html = response.content.decode()
     assert "账号已暂时锁定" in html
