@@ -34,10 +34,11 @@ def test_home_renders_in_chinese_with_current_announcements_only(client, notices
         assert hidden not in html
 
 
-def test_home_offers_login_and_shows_sign_up_as_coming_not_as_a_link(client):
+def test_home_offers_login_and_sign_up(client):
     html = client.get("/").content.decode()
     assert f'href="{reverse("accounts:login")}"' in html
-    assert "即将开放" in html
+    assert f'href="{reverse("accounts:signup")}"' in html
+    assert "即将开放" not in html
     assert "A 在册医师" in html and "B 有资格从未注册" in html
     for origin in ("exam", "legacy", "military"):
         assert reverse("qualifications:guide", args=[origin]) in html
