@@ -263,3 +263,13 @@ def test_region_codes_younger_than_their_holder_are_accepted():
 def test_a_province_with_an_unknown_county_is_refused():
     """ID-1: 51 is 四川省, but 519999 is no county."""
     assert refusal(validate_resident_id, make_resident_id("519999", "19900101", "001")).code == "id_region"
+
+
+def test_short_password_is_refused_in_chinese():
+    """ID-4: at least 8 characters, said in Chinese (Django's own message is untranslated)."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        validate_password("abc123")
+    assert "密码长度不能少于8位。" in refused.value.messages
