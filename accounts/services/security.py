@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
@@ -19,7 +20,7 @@ from docregsys.exceptions import TransitionRefused
 from ..idcrypto import mask_email, mask_phone
 from ..identity import validate_email_address, validate_mobile
 from ..models import Channel, SendQuota, User, VerificationCode
-from .codes import code_confirm, code_issue, quota_take, send_quota_take
+from .codes import code_confirm, code_issue, digest, quota_take, send_quota_take
 from .outbox import message_enqueue
 
 PHONE_TAKEN = _("该手机号码已被其他账户验证使用，请更换手机号码。")
@@ -200,8 +201,13 @@ def password_change(
             tokens = tokens.exclude(key=keep_token)
         tokens.delete()
         # ACC-6: recovery codes still in flight die with the old password.
+        # (Recovery may issue codes without naming the account: match its phone and e-mail too.)
+        destinations = [digest(v) for v in (user.phone, user.email) if v]
         VerificationCode.objects.filter(
-            user=user, purpose=VerificationCode.Purpose.RECOVER, used_at__isnull=True, expires_at__gt=now
+            Q(user=user) | Q(destination_digest__in=destinations),
+            purpose=VerificationCode.Purpose.RECOVER,
+            used_at__isnull=True,
+            expires_at__gt=now,
         ).update(expires_at=now)
         text = _(
             "【医师电子化注册】您账户的登录密码已修改。如非本人操作，请立即通过“找回您的登录账户”重置密码。"

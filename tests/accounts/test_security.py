@@ -511,3 +511,18 @@ def test_change_email_needs_the_current_password(verified_client, mailoutbox):
     )
     assert field_errors(response, "send_form", "password") == ["当前登录密码不正确。"]
     assert mailoutbox == []
+
+
+def test_password_change_kills_recovery_codes_in_flight(doctor_client, doctor, sms_inbox):
+    """ACC-6/ACC-7: a recovery code sent before the password changed no longer works afterwards."""
+    from accounts.models import Channel
+    from accounts.services.codes import code_confirm, code_issue
+    from docregsys.exceptions import TransitionRefused
+
+    recover = VerificationCode.Purpose.RECOVER
+    code_issue(purpose=recover, channel=Channel.SMS, destination=PHONE, user=None)
+    code = sms_inbox.last_code(PHONE)
+    change_password(doctor_client)
+    with pytest.raises(TransitionRefused) as caught:
+        code_confirm(purpose=recover, destination=PHONE, code=code)
+    assert caught.value.code == "code_expired"
