@@ -140,6 +140,9 @@ def code_confirm(*, purpose: str, destination: str, code: str, user: User | None
         pk=record.pk, attempts__lt=settings.CODE_MAX_ATTEMPTS, used_at__isnull=True
     ).update(attempts=F("attempts") + 1)
     if counted != 1:
+        # Either the attempts are used up, or a parallel request used the code meanwhile: say which.
+        if VerificationCode.objects.filter(pk=record.pk, used_at__isnull=False).exists():
+            raise TransitionRefused(CODE_EXPIRED, code="code_expired", field="code")
         raise TransitionRefused(CODE_LOCKED, code="code_locked", field="code")
     if not constant_time_compare(_hash(dest, (code or "").strip()), record.code_hash):
         raise TransitionRefused(CODE_INVALID, code="code_invalid", field="code")

@@ -231,3 +231,64 @@ def test_a_generic_quota_counts_all_keys_or_none():
     with pytest.raises(TransitionRefused):
         quota_take("b", "a", interval_seconds=0, daily_limit=1)
     assert not SendQuota.objects.filter(key="b", day_count__gt=0).exists()
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_parallel_confirms_of_one_code_give_one_success(sms_inbox):
+    """ACC-4: single use under concurrency (PostgreSQL): 4 threads with the right code, one wins."""
+    import threading
+
+    from django.db import connection
+
+    user = UserFactory()
+    issue(user)
+    code = sms_inbox.last_code(PHONE)
+    results, barrier = [], threading.Barrier(4)
+
+    def attempt():
+        try:
+            barrier.wait()
+            code_confirm(purpose=VERIFY, destination=PHONE, code=code, user=user)
+            results.append("ok")
+        except TransitionRefused as exc:
+            results.append(exc.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results.count("ok") == 1
+    # The others are told the code is spent (not "too many wrong attempts": none was wrong).
+    assert sorted(results) == ["code_expired"] * 3 + ["ok"]
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_parallel_sends_to_one_phone_take_the_quota_once():
+    """ACC-4: once a minute holds under concurrency (PostgreSQL): 8 simultaneous requests, one passes."""
+    import threading
+
+    from django.db import connection
+
+    results, barrier = [], threading.Barrier(8)
+
+    def attempt(n):
+        try:
+            barrier.wait()
+            send_quota_take(destination=PHONE, client=f"10.9.0.{n}")
+            results.append("ok")
+        except TransitionRefused as exc:
+            results.append(exc.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results.count("ok") == 1 and results.count("too_soon") == 7
