@@ -14,9 +14,10 @@ from ..identity import validate_email_address, validate_mobile
 code_validator = RegexValidator(r"^\d{6}$", _("校验码为6位数字。"), code="code_format")
 
 
-def _phone_field(label):
+def _phone_field(label, help_text=""):
     return forms.CharField(
         label=label,
+        help_text=help_text,
         max_length=20,
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}),
         error_messages={"required": _("请输入手机号码。")},
@@ -87,7 +88,7 @@ class _ConfirmForm(forms.Form):
 
 
 class PhoneSendForm(_PhoneMixin, forms.Form):
-    phone = _phone_field(_("我的手机"))
+    phone = _phone_field(_("我的手机"), _("请填入注册时录入的手机号；如有错误，可在验证前更正。"))
 
 
 class PhoneConfirmForm(_ConfirmForm):
