@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -71,6 +72,19 @@ class User(EncryptedIdentity, AbstractUser):
                 condition=~models.Q(role="reviewer") | models.Q(authority__isnull=False),
                 name="reviewer_has_authority",
                 violation_error_message=_("审批人员必须属于一个审批机关。"),
+            ),
+            # ACC-2/ACC-6: a verified phone or e-mail logs in and recovers exactly one account.
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=models.Q(phone_verified_at__isnull=False) & ~models.Q(phone=""),
+                name="one_account_per_verified_phone",
+                violation_error_message=_("该手机号码已被其他账户验证使用，请更换手机号码。"),
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=models.Q(email_verified_at__isnull=False) & ~models.Q(email=""),
+                name="one_account_per_verified_email",
+                violation_error_message=_("该邮箱已被其他账户验证使用，请更换邮箱。"),
             ),
             models.UniqueConstraint(
                 fields=["id_number_digest"],

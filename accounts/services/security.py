@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -106,6 +106,15 @@ def _locked_user(user: User) -> User:
     return User.objects.select_for_update().get(pk=user.pk)
 
 
+def _save_claimed(locked: User, fields: list[str], taken_message, field: str) -> None:
+    """Save a newly verified phone/e-mail; the database's unique constraint settles a race with another account."""
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=fields)
+    except IntegrityError as exc:
+        raise TransitionRefused(taken_message, code=f"{field}_taken", field=field) from exc
+
+
 # ------------------------------------------------------------------------------ ACC-4 verification
 
 
@@ -138,7 +147,7 @@ def phone_verify_confirm(*, user: User, phone: str, code: str) -> None:
             raise TransitionRefused(PHONE_TAKEN, code="phone_taken", field="phone")
         locked.phone = phone
         locked.phone_verified_at = timezone.now()
-        locked.save(update_fields=["phone", "phone_verified_at"])
+        _save_claimed(locked, ["phone", "phone_verified_at"], PHONE_TAKEN, "phone")
     user.phone, user.phone_verified_at = locked.phone, locked.phone_verified_at
 
 
@@ -172,7 +181,7 @@ def email_verify_confirm(*, user: User, email: str, code: str) -> None:
             raise TransitionRefused(EMAIL_TAKEN, code="email_taken", field="email")
         locked.email = email
         locked.email_verified_at = timezone.now()
-        locked.save(update_fields=["email", "email_verified_at"])
+        _save_claimed(locked, ["email", "email_verified_at"], EMAIL_TAKEN, "email")
     user.email, user.email_verified_at = locked.email, locked.email_verified_at
 
 
@@ -245,7 +254,7 @@ def phone_change_confirm(*, user: User, phone: str, code: str) -> None:
         old = locked.phone if locked.phone_verified else ""
         locked.phone = phone
         locked.phone_verified_at = timezone.now()
-        locked.save(update_fields=["phone", "phone_verified_at"])
+        _save_claimed(locked, ["phone", "phone_verified_at"], PHONE_TAKEN, "phone")
         if old and old != phone:
             _notify(
                 phone=old,
@@ -283,7 +292,7 @@ def email_change_confirm(*, user: User, email: str, code: str) -> None:
         old = locked.email if locked.email_verified else ""
         locked.email = email
         locked.email_verified_at = timezone.now()
-        locked.save(update_fields=["email", "email_verified_at"])
+        _save_claimed(locked, ["email", "email_verified_at"], EMAIL_TAKEN, "email")
         if old and old.lower() != email:
             _notify(
                 email=old,

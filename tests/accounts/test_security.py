@@ -526,3 +526,18 @@ def test_password_change_kills_recovery_codes_in_flight(doctor_client, doctor, s
     with pytest.raises(TransitionRefused) as caught:
         code_confirm(purpose=recover, destination=PHONE, code=code)
     assert caught.value.code == "code_expired"
+
+
+def test_the_database_settles_a_race_for_one_verified_phone(doctor, sms_inbox, monkeypatch):
+    """ACC-4: if two accounts confirm the same phone at once, the unique constraint keeps one and refuses the other."""
+    from accounts.services import security
+    from docregsys.exceptions import TransitionRefused
+
+    security.phone_verify_send(user=doctor, phone=PHONE, client="10.0.0.9")
+    UserFactory(phone=PHONE, phone_verified_at=timezone.now())  # the other account won meanwhile
+    monkeypatch.setattr(security, "_phone_taken", lambda phone, user: False)  # both passed the early check
+    with pytest.raises(TransitionRefused) as refused:
+        security.phone_verify_confirm(user=doctor, phone=PHONE, code=sms_inbox.last_code(PHONE))
+    assert refused.value.code == "phone_taken"
+    doctor.refresh_from_db()
+    assert doctor.phone_verified_at is None
