@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -10,9 +11,9 @@ from accounts.views import doctor as doctor_views
 
 from .health import healthz
 
-admin.site.site_header = "医师电子化注册信息系统 · 审批管理"
-admin.site.site_title = "医师电子化注册审批管理"
-admin.site.index_title = "审批管理"
+admin.site.site_header = _("医师电子化注册信息系统 · 审批管理")
+admin.site.site_title = _("医师电子化注册审批管理")
+admin.site.index_title = _("审批管理")
 
 urlpatterns = [
     path("", doctor_views.home, name="home"),
