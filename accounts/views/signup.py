@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
+from approvals.selectors import announcement_list_current
 from docregsys.exceptions import TransitionRefused
 
 from ..decorators import doctor_required
@@ -52,7 +53,13 @@ def signup(request):
                 "id_number_cipher": encrypt_id_number(form.cleaned_data["id_number"]),
             }
             return redirect("accounts:signup_account")
-    return render(request, "accounts/signup/identity.html", {"form": form, "id_taken": id_taken})
+    # Seed 000: the sign-up page shows the notices (e.g. whether new passers' registration has opened).
+    announcements = list(announcement_list_current())
+    return render(
+        request,
+        "accounts/signup/identity.html",
+        {"form": form, "id_taken": id_taken, "announcements": announcements},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -300,3 +300,13 @@ def test_no_clear_id_number_or_phone_in_any_log_line(client, caplog):
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert ID_NUMBER not in logged and ID_NUMBER[:17] not in logged
     assert "13912345678" not in logged
+
+
+def test_the_sign_up_page_shows_the_current_notices(client):
+    """ACC-1, seed 000: 通告 beside the sign-up form (e.g. new passers' registration not yet open)."""
+    from tests.factories import AnnouncementFactory
+
+    AnnouncementFactory(title="医师资格考试通过人员相关电子化注册业务 尚未开始 请等待通知")
+    html = client.get(reverse("accounts:signup")).content.decode()
+    assert "通告" in html
+    assert "医师资格考试通过人员相关电子化注册业务 尚未开始 请等待通知" in html
