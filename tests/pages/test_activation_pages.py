@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from accounts.models import User
 from tests.factories import (
@@ -183,13 +184,13 @@ def test_activation_page_situations_look(live_server, page, screenshot, size):
     shoot("code")
     page.get_by_label("请输入账户激活码").fill("WRONG234")
     page.get_by_role("button", name="激活我的账户").click()
-    assert page.get_by_text("激活码不正确，请核对后重新输入。").is_visible()
+    expect(page.get_by_text("激活码不正确，请核对后重新输入。")).to_be_visible()
     screenshot(page, f"activation-code-error-{size}")
     ActivationCodeFactory(doctor=user, institution=hospital, code="GOOD2345")
     page.get_by_label("请输入账户激活码").fill("GOOD2345")
     page.get_by_role("button", name="激活我的账户").click()
     page.wait_for_url(live_server.url + "/")
-    assert page.get_by_text("您的账户已激活").first.is_visible()
+    expect(page.get_by_text("您的账户已激活").first).to_be_visible()
     screenshot(page, f"activation-done-home-{size}")
     shoot("activated")
     page.context.clear_cookies()

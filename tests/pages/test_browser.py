@@ -1,6 +1,7 @@
 """The pages in a real browser at desktop and phone widths: screenshots, no sideways scroll, login (X-2)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import AnnouncementFactory, UserFactory
 
@@ -25,11 +26,11 @@ def test_home_and_login_look(live_server, page, screenshot, size):
         ("guide-exam", "/qualifications/guides/exam/"),
     ):
         page.goto(live_server.url + path)
-        assert page.get_by_text("医师电子化注册信息系统").first.is_visible()
+        expect(page.get_by_text("医师电子化注册信息系统").first).to_be_visible()
         screenshot(page, f"{name}-{size}")
         assert no_horizontal_scroll(page, SIZES[size]["width"]), f"{name} scrolls sideways at {size}"
     page.goto(live_server.url + "/")
-    assert page.get_by_text(NOTICE).is_visible()
+    expect(page.get_by_text(NOTICE)).to_be_visible()
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -63,7 +64,7 @@ def test_language_switch_in_the_browser(live_server, page, screenshot):
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
-    assert page.get_by_label("Password").is_visible()
+    expect(page.get_by_label("Password")).to_be_visible()
     screenshot(page, "login-en-phone")
     assert no_horizontal_scroll(page, 375)
 

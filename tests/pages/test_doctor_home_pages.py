@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from registrations.models import PracticeRecord, PracticeScope
 from tests.factories import (
@@ -83,7 +84,7 @@ def test_doctor_pages_look(live_server, page, screenshot, size):
     """ACC-8: home, 资格信息, 执业信息, 考核信息, 帮助中心 render the records, fit a phone, menu in place."""
     log_in(page, live_server, seed_doctor())
     page.set_viewport_size(SIZES[size])
-    for name, path, expect in (
+    for name, path, shown in (
         ("doctor-home", "/", "湖南省人民医院"),
         ("doctor-qualification", "/accounts/qualification/", "200943110430102198503170013"),
         ("doctor-practice", "/accounts/practice/", "长沙市第一医院"),
@@ -91,8 +92,8 @@ def test_doctor_pages_look(live_server, page, screenshot, size):
         ("doctor-help", "/accounts/help/", "如何完成账户激活"),
     ):
         page.goto(live_server.url + path)
-        assert page.get_by_text(expect).first.is_visible(), name
-        assert page.locator(".side-menu").is_visible()
+        expect(page.get_by_text(shown).first).to_be_visible()
+        expect(page.locator(".side-menu")).to_be_visible()
         screenshot(page, f"{name}-{size}")
         assert no_horizontal_scroll(page, SIZES[size]["width"]), f"{name} scrolls sideways at {size}"
         assert ID not in page.content()
@@ -101,6 +102,6 @@ def test_doctor_pages_look(live_server, page, screenshot, size):
 def test_help_centre_for_anonymous_visitors(live_server, page, screenshot):
     page.set_viewport_size(SIZES["phone"])
     page.goto(live_server.url + "/accounts/help/")
-    assert page.get_by_role("heading", name="帮助中心").is_visible()
+    expect(page.get_by_role("heading", name="帮助中心")).to_be_visible()
     screenshot(page, "help-anonymous-phone")
     assert no_horizontal_scroll(page, 375)

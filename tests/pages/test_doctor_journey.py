@@ -11,6 +11,7 @@ import logging
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import User
 from accounts.services.activation import activation_code_issue
@@ -86,7 +87,7 @@ def _sign_up(page, live_server, look, person, username):
     look("2-signup-account")
     page.get_by_role("button", name="确定，继续").click()
     page.wait_for_url("**/signup/done/")
-    assert page.get_by_text("注册信息，请牢记！").is_visible()
+    expect(page.get_by_text("注册信息，请牢记！")).to_be_visible()
     assert person["phone"] not in page.content()  # masked on the summary
     look("3-signup-done")
     page.get_by_role("link", name="点击下一步").click()
@@ -94,12 +95,12 @@ def _sign_up(page, live_server, look, person, username):
 
 def _check_and_verify_phone(page, look, person, sms_inbox):
     page.wait_for_url("**/check/")
-    assert page.get_by_text("恭喜").first.is_visible()
+    expect(page.get_by_text("恭喜").first).to_be_visible()
     look("4-check-passed")
     page.get_by_role("link", name="点击此处验证手机").click()
     page.wait_for_url("**/security/phone/")
     page.get_by_role("button", name="向手机发送校验码").click()
-    assert page.get_by_text("校验码已发送至").is_visible()
+    expect(page.get_by_text("校验码已发送至")).to_be_visible()
     look("5-phone-code-sent")
     page.get_by_label("请填写手机校验码").fill(sms_inbox.last_code(person["phone"]))
     page.get_by_role("button", name="确定", exact=True).click()
@@ -130,7 +131,7 @@ def test_doctor_signs_up_verifies_and_activates(live_server, page, screenshot, s
     look("6-activation")
     if path == "a":
         # The institution issues the code (its console comes later; the admin action does the same).
-        assert page.get_by_text("长沙市第一医院").first.is_visible()
+        expect(page.get_by_text("长沙市第一医院").first).to_be_visible()
         officer = UserFactory(officer=True, institution=person["hospital"])
         activation_code_issue(doctor=doctor, institution=person["hospital"], issued_by=officer)
         texts = [m["text"] for m in sms_inbox() if m["to"] == person["phone"]]
@@ -142,15 +143,15 @@ def test_doctor_signs_up_verifies_and_activates(live_server, page, screenshot, s
         key, field = person["key"], "请输入医学综合笔试准考证号"
     page.get_by_label(field).fill("WRONG123")
     page.get_by_role("button", name="激活我的账户").click()
-    assert page.locator(".field-errors").first.is_visible()
+    expect(page.locator(".field-errors").first).to_be_visible()
     look("7-activation-refused")
     page.get_by_label(field).fill(key)
     page.get_by_role("button", name="激活我的账户").click()
 
     # Home: the imported records.
     page.wait_for_url(live_server.url + "/")
-    assert page.get_by_text("您的账户已激活").is_visible()
-    assert page.get_by_text(person["name"]).first.is_visible()
+    expect(page.get_by_text("您的账户已激活")).to_be_visible()
+    expect(page.get_by_text(person["name"]).first).to_be_visible()
     look("8-home")
     doctor.refresh_from_db()
     assert (
@@ -158,14 +159,17 @@ def test_doctor_signs_up_verifies_and_activates(live_server, page, screenshot, s
         and doctor.activation_path == {"a": "code", "b": "certificate", "c": "ticket"}[path]
     )
     if path == "a":
-        assert page.get_by_text("长沙市第一医院").first.is_visible()
+        expect(page.get_by_text("长沙市第一医院").first).to_be_visible()
         page.get_by_role("link", name="执业信息").first.click()
-        assert page.get_by_text("有效").first.is_visible()
+        page.wait_for_url("**/accounts/practice/")
+        expect(page.get_by_text("有效").first).to_be_visible()
         look("9-practice")
         page.get_by_role("link", name="考核信息").first.click()
-        assert page.get_by_text("2021-2023").is_visible()
+        page.wait_for_url("**/accounts/assessment/")
+        expect(page.get_by_text("2021-2023")).to_be_visible()
         look("10-assessment")
     page.get_by_role("link", name="资格信息").first.click()
+    page.wait_for_url("**/accounts/qualification/")
     look("11-qualification")
     assert person["id"] not in page.content()  # masked everywhere
 

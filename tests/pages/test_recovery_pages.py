@@ -2,6 +2,7 @@
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.factories import CertificateFactory, UserFactory, make_resident_id
 
@@ -33,7 +34,7 @@ def test_recover_by_phone_in_the_browser(live_server, page, screenshot, sms_inbo
     page.set_viewport_size(SIZES[size])
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_role("link", name="找回您的登录账户").first.click()
-    assert page.get_by_role("heading", name="找回您的登录账户").is_visible()
+    expect(page.get_by_role("heading", name="找回您的登录账户")).to_be_visible()
     shot(page, screenshot, "choose", size)
 
     page.get_by_role("link", name="通过手机找回").click()
@@ -45,23 +46,23 @@ def test_recover_by_phone_in_the_browser(live_server, page, screenshot, sms_inbo
     page.get_by_label("手机号码").fill(PHONE)
     page.get_by_label("验证码").fill("PASSED")
     page.get_by_role("button", name="获取校验码").click()
-    assert page.get_by_text("如果该手机号码已通过验证，校验码已发送，5 分钟内有效。").is_visible()
+    expect(page.get_by_text("如果该手机号码已通过验证，校验码已发送，5 分钟内有效。")).to_be_visible()
     assert PHONE not in page.url
     shot(page, screenshot, "code", size)
 
     page.get_by_label("校验码").fill(sms_inbox.last_code(PHONE))
     page.get_by_role("button", name="下一步").click()
-    assert page.get_by_text("li****01").is_visible()
+    expect(page.get_by_text("li****01")).to_be_visible()
     page.locator("#id_new_password1").fill("short1")
     page.get_by_label("确认新密码").fill("short1")
     page.get_by_role("button", name="确定").click()
-    assert page.locator(".field-errors").first.is_visible()
+    expect(page.locator(".field-errors").first).to_be_visible()
     shot(page, screenshot, "password", size)
     page.locator("#id_new_password1").fill("Neues2025pass")
     page.get_by_label("确认新密码").fill("Neues2025pass")
     page.get_by_role("button", name="确定").click()
     page.wait_for_url(live_server.url + "/accounts/login/")
-    assert page.get_by_text("密码已重置，请使用新密码登录。").is_visible()
+    expect(page.get_by_text("密码已重置，请使用新密码登录。")).to_be_visible()
     shot(page, screenshot, "done", size)
 
 
@@ -92,7 +93,7 @@ def test_recover_by_personal_information_in_the_browser(live_server, page, scree
     assert page.get_by_role("alert").inner_text().startswith("未找到与所填信息相符的账户")
     shot(page, screenshot, "personal-nomatch", size)
     submit("王五")
-    assert page.get_by_text("wa****88").is_visible()
-    assert page.get_by_text("该账户已验证手机号码或邮箱（或已激活）").is_visible()
-    assert page.get_by_role("link", name="通过手机找回").is_visible()
+    expect(page.get_by_text("wa****88")).to_be_visible()
+    expect(page.get_by_text("该账户已验证手机号码或邮箱（或已激活）")).to_be_visible()
+    expect(page.get_by_role("link", name="通过手机找回")).to_be_visible()
     shot(page, screenshot, "personal-protected", size)

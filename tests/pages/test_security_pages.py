@@ -5,6 +5,7 @@ import re
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from tests.factories import UserFactory
 
@@ -34,7 +35,7 @@ def test_verify_phone_in_the_browser(live_server, page, screenshot, sms_inbox, s
     page.set_viewport_size(SIZES[size])
 
     page.goto(live_server.url + "/accounts/security/")
-    assert page.get_by_text("未验证").is_visible()
+    expect(page.get_by_text("未验证")).to_be_visible()
     screenshot(page, f"security-unverified-{size}")
     assert no_horizontal_scroll(page, SIZES[size]["width"])
 
@@ -46,17 +47,17 @@ def test_verify_phone_in_the_browser(live_server, page, screenshot, sms_inbox, s
     # A typo in the phone: refused next to the field, the typed value kept.
     page.get_by_label("我的手机").fill("1517507065")
     page.get_by_role("button", name="向手机发送校验码").click()
-    assert page.get_by_text("手机号码应为11位数字，您输入了10位。").is_visible()
+    expect(page.get_by_text("手机号码应为11位数字，您输入了10位。")).to_be_visible()
     assert page.get_by_label("我的手机").input_value() == "1517507065"
     screenshot(page, f"verify-phone-error-{size}")
 
     page.get_by_label("我的手机").fill(PHONE)
     page.get_by_role("button", name="向手机发送校验码").click()
-    assert page.get_by_text("校验码已发送至 151****0658，5 分钟内有效").is_visible()
+    expect(page.get_by_text("校验码已发送至 151****0658，5 分钟内有效")).to_be_visible()
     code = sms_inbox.last_code(PHONE)  # drains the outbox as the worker would
     page.get_by_label("请填写手机校验码").fill("000000" if code != "000000" else "111111")
     page.get_by_label("请填写手机校验码").press("Enter")  # Enter confirms; it does not send a new code
-    assert page.get_by_text("校验码不正确，请重新输入。").is_visible()
+    expect(page.get_by_text("校验码不正确，请重新输入。")).to_be_visible()
     screenshot(page, f"verify-phone-wrong-code-{size}")
     assert len(sms_inbox()) == 1
 
@@ -75,8 +76,8 @@ def test_security_settings_in_the_browser(live_server, page, screenshot, size):
     page.set_viewport_size(SIZES[size])
 
     page.goto(live_server.url + "/accounts/security/")
-    assert page.get_by_text("已校验手机：").is_visible()
-    assert page.get_by_text("151****0658").is_visible()
+    expect(page.get_by_text("已校验手机：")).to_be_visible()
+    expect(page.get_by_text("151****0658")).to_be_visible()
     screenshot(page, f"security-{size}")
     assert no_horizontal_scroll(page, SIZES[size]["width"])
 
@@ -84,7 +85,7 @@ def test_security_settings_in_the_browser(live_server, page, screenshot, size):
     page.get_by_label("当前登录密码").fill("Passw0rd2024")
     page.get_by_label("新手机号码").fill("13912345678")
     page.get_by_role("button", name="向新手机发送校验码").click()
-    assert page.get_by_text("校验码已发送至 139****5678，5 分钟内有效").is_visible()
+    expect(page.get_by_text("校验码已发送至 139****5678，5 分钟内有效")).to_be_visible()
     screenshot(page, f"change-phone-sent-{size}")
     assert no_horizontal_scroll(page, SIZES[size]["width"])
 
@@ -94,7 +95,7 @@ def test_security_settings_in_the_browser(live_server, page, screenshot, size):
     page.locator("#id_new_password1").fill("abcdefgh")
     page.get_by_label("确认新密码").fill("abcdefgh")
     page.get_by_role("button", name="修改密码").click()
-    assert page.get_by_text("密码必须同时包含字母和数字。").is_visible()
+    expect(page.get_by_text("密码必须同时包含字母和数字。")).to_be_visible()
     screenshot(page, f"password-error-{size}")
     assert no_horizontal_scroll(page, SIZES[size]["width"])
 
@@ -102,5 +103,5 @@ def test_security_settings_in_the_browser(live_server, page, screenshot, size):
     page.locator("#id_new_password1").fill("NewPassw0rd9")
     page.get_by_label("确认新密码").fill("NewPassw0rd9")
     page.get_by_role("button", name="修改密码").click()
-    assert page.get_by_text("登录密码修改成功。").is_visible()
+    expect(page.get_by_text("登录密码修改成功。")).to_be_visible()
     screenshot(page, f"password-done-{size}")

@@ -1,6 +1,7 @@
 """Sign-up, login captcha and qualification-check pages in a real browser at phone and desktop widths (ACC-1…3)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import CertificateFactory, make_resident_id
 
@@ -39,7 +40,7 @@ def test_sign_up_check_and_correct_identity(live_server, page, screenshot, size)
     page.get_by_label("您的姓名").fill("Wang")
     page.get_by_label("身份证号").fill(typo[:17])
     page.get_by_role("button", name="确定，继续").click()
-    assert page.locator(".field-errors").count() >= 3
+    page.locator(".field-errors").nth(2).wait_for()  # name, ID and captcha each refused
     look(page, screenshot, "signup-step1-errors", size)
 
     page.get_by_label("您的姓名").fill("王小明")
@@ -57,7 +58,7 @@ def test_sign_up_check_and_correct_identity(live_server, page, screenshot, size)
     page.get_by_label("登录密码").fill("Yiliao2024go")
     page.get_by_label("确认密码").fill("Yiliao2024gx")
     page.get_by_role("button", name="确定，继续").click()
-    assert page.get_by_text("两次输入的密码不一致。").is_visible()
+    expect(page.get_by_text("两次输入的密码不一致。")).to_be_visible()
     look(page, screenshot, "signup-step2-errors", size)
     page.get_by_label("登录密码").fill("Yiliao2024go")
     page.get_by_label("确认密码").fill("Yiliao2024go")
@@ -65,14 +66,14 @@ def test_sign_up_check_and_correct_identity(live_server, page, screenshot, size)
 
     # Summary.
     page.wait_for_url("**/signup/done/")
-    assert page.get_by_text("注册信息，请牢记！").is_visible()
+    expect(page.get_by_text("注册信息，请牢记！")).to_be_visible()
     assert "Yiliao2024go" not in page.content()
     look(page, screenshot, "signup-done", size)
     page.get_by_role("link", name="点击下一步").click()
 
     # The check fails on the typo …
     page.wait_for_url("**/check/")
-    assert page.get_by_text("很抱歉，您未通过医师资格校验！").is_visible()
+    expect(page.get_by_text("很抱歉，您未通过医师资格校验！")).to_be_visible()
     look(page, screenshot, "check-failed", size)
     page.get_by_role("link", name="检查和更新我的身份信息").first.click()
 
@@ -82,8 +83,8 @@ def test_sign_up_check_and_correct_identity(live_server, page, screenshot, size)
     page.get_by_label("身份证号").fill(id_number)
     page.get_by_role("button", name="保存并重新校验").click()
     page.wait_for_url("**/check/")
-    assert page.get_by_text("恭喜，您已经通过医师资格信息校验！").is_visible()
-    assert page.get_by_role("link", name="点击此处验证手机").is_visible()
+    expect(page.get_by_text("恭喜，您已经通过医师资格信息校验！")).to_be_visible()
+    expect(page.get_by_role("link", name="点击此处验证手机")).to_be_visible()
     look(page, screenshot, "check-passed", size)
 
     page.goto(live_server.url + "/accounts/privacy/")
