@@ -55,8 +55,15 @@ def doctor_records(user: User) -> DoctorRecords:
                 "exam_category"
             )
         ),
-        practice_records=list(practice_records_for_digest(digest).filter(real_name=name)),
+        practice_records=practice_records_for(user),
     )
+
+
+def practice_records_for(user: User) -> list[PracticeRecord]:
+    """执业信息: the account's practice records (name and ID number both match), valid first (2 queries)."""
+    if not user.id_number_digest:
+        return []
+    return list(practice_records_for_digest(user.id_number_digest).filter(real_name=user.real_name))
 
 
 def assessments_for(user: User) -> list[AssessmentResult]:

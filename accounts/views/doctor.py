@@ -15,7 +15,13 @@ from qualifications.models import QualificationCertificate
 from ..decorators import activated_required
 from ..idcrypto import IdType
 from ..identity import validate_resident_id
-from ..selectors import DoctorRecords, activation_next_step, assessments_for, doctor_records
+from ..selectors import (
+    DoctorRecords,
+    activation_next_step,
+    assessments_for,
+    doctor_records,
+    practice_records_for,
+)
 from . import layout_for
 
 
@@ -101,8 +107,9 @@ def qualification(request):
 @activated_required
 def practice(request):
     """执业信息: every practice location with its state, valid ones first."""
-    records = doctor_records(request.user)
-    return render(request, "accounts/doctor/practice.html", {"practice_records": records.practice_records})
+    return render(
+        request, "accounts/doctor/practice.html", {"practice_records": practice_records_for(request.user)}
+    )
 
 
 @activated_required

@@ -297,9 +297,8 @@ def test_home_query_count_is_constant(client, doctor_with, django_assert_num_que
 def test_practice_page_query_count_is_constant(client, doctor_with, django_assert_num_queries, n):
     """ACC-8: 执业信息 costs the same for 1 and for 5 practice records with 3 scopes each."""
     client.force_login(doctor_with(n))
-    # 1 session, 2 user, 3 certificates, 4 passed exams (doctor_records reads all four kinds),
-    # 5 practice records with their joins, 6 scopes prefetch.
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 practice records with their joins, 4 scopes prefetch.
+    with django_assert_num_queries(4):
         response = client.get(reverse("accounts:practice"))
     html = response.content.decode()
     assert html.count('class="badge badge-') == n
