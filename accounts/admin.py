@@ -17,9 +17,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from approvals import scoping
 from approvals.admin import ReviewerScopedAdmin
 from docregsys.exceptions import TransitionRefused
+from docregsys.identity.validators import validate_mobile, validate_real_name, validate_username
 from registrations.models import PracticeRecord
 
-from .identity import validate_mobile, validate_real_name, validate_username
 from .models import ActivationCode, User
 from .selectors import doctor_records
 from .services.activation import activation_code_issue, activation_code_issue_refusal

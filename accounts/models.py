@@ -6,7 +6,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .idcrypto import EncryptedIdentity, mask_email, mask_phone
+from docregsys.identity.crypto import EncryptedIdentity, mask_email, mask_phone
 
 
 class ActivationPath(models.TextChoices):

@@ -18,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from .idcrypto import mask_phone
+from docregsys.identity.crypto import mask_phone
 
 
 class SmsError(Exception):

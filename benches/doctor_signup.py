@@ -34,7 +34,7 @@ from import_exam_results import CATEGORIES, GIVEN, REGIONS, SURNAMES, ensure_dat
 
 def load_people(count: int, seed: int = 4) -> list[dict]:
     """`count` passing 2025 results with valid IDs, bulk-inserted; returns who they are."""
-    from accounts.idcrypto import identity_columns
+    from docregsys.identity.crypto import identity_columns
     from qualifications.models import ExamCategory, ExamResult
 
     for code, name, level, category in CATEGORIES:

@@ -98,10 +98,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "accounts.identity.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "docregsys.identity.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "accounts.identity.LettersAndDigitsPasswordValidator"},
+    {"NAME": "docregsys.identity.validators.LettersAndDigitsPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -230,7 +230,7 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal_data": {"()": "accounts.logging.MaskPersonalDataFilter"}},
+    "filters": {"mask_personal_data": {"()": "docregsys.identity.logfilter.MaskPersonalDataFilter"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]},
     },

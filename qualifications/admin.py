@@ -12,10 +12,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.idcrypto import id_number_digest, normalize_id_number
 from approvals import scoping
 from approvals.admin import ReviewerPermissionsMixin
 from approvals.models import Authority
+from docregsys.identity.crypto import id_number_digest, normalize_id_number
 
 from .importing import ImportRefused, check_upload
 from .models import AssessmentResult, ExamCategory, ExamResult, ImportBatch, QualificationCertificate

@@ -23,8 +23,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
-from accounts.idcrypto import IdType, identity_columns
-from accounts.identity import validate_id_number, validate_real_name
+from docregsys.identity.crypto import IdType, identity_columns
+from docregsys.identity.validators import validate_id_number, validate_real_name
 
 from .models import (
     AssessmentResult,

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.idcrypto import EncryptedIdentity
+from docregsys.identity.crypto import EncryptedIdentity
 
 
 class Level(models.TextChoices):

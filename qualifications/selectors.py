@@ -1,6 +1,6 @@
 """QUA-4: verification lookups of the exam centre's records, by ID number or certificate number."""
 
-from accounts.idcrypto import id_number_digest, normalize_id_number
+from docregsys.identity.crypto import id_number_digest, normalize_id_number
 
 from .models import ExamResult, QualificationCertificate
 

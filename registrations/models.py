@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.idcrypto import EncryptedIdentity
+from docregsys.identity.crypto import EncryptedIdentity
 from qualifications.models import Category, Level
 
 

@@ -30,7 +30,7 @@ def _test_settings(settings, tmp_path, monkeypatch):
     monkeypatch.setattr("captcha.conf.settings.CAPTCHA_TEST_MODE", True)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = "zh-hans"
-    from accounts.idcrypto import reset_key_cache
+    from docregsys.identity.crypto import reset_key_cache
 
     reset_key_cache()
     yield

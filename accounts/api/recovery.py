@@ -13,9 +13,10 @@ from rest_framework.decorators import api_view, authentication_classes, permissi
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from docregsys.identity.crypto import normalize_id_number
+from docregsys.identity.validators import validate_email_address, validate_mobile, validate_real_name
+
 from ..forms.recovery import password_errors
-from ..idcrypto import normalize_id_number
-from ..identity import validate_email_address, validate_mobile, validate_real_name
 from ..services import recovery as svc
 from ..services.codes import client_ip
 

@@ -16,9 +16,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from docregsys.exceptions import TransitionRefused
+from docregsys.identity.crypto import mask_email, mask_phone
 
 from ..forms.security import code_validator
-from ..idcrypto import mask_email, mask_phone
 from ..selectors import activation_next_step
 from ..services import security as services
 from ..services.codes import client_ip

@@ -14,17 +14,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from docregsys.api import error_response
+from docregsys.identity import validators as rules
+from docregsys.identity.crypto import mask_email, mask_phone
 
-from .. import identity as rules
 from ..forms.signup import CAPTCHA_INVALID, captcha_field
-from ..idcrypto import mask_email, mask_phone
 from ..models import User
 from ..services.signup import account_identity_update, account_signup, qualification_check_run
 from ..views.signup import mask_username
 
 
 def _django_rule(rule):
-    """An accounts.identity validator as a DRF field validator that keeps the rule's code and message."""
+    """An docregsys.identity.validators validator as a DRF field validator that keeps the rule's code and message."""
 
     def run(value):
         try:

@@ -7,8 +7,8 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ..idcrypto import normalize_id_number
-from ..identity import validate_email_address, validate_mobile, validate_real_name
+from docregsys.identity.crypto import normalize_id_number
+from docregsys.identity.validators import validate_email_address, validate_mobile, validate_real_name
 
 TOO_SHORT = _("密码长度不能少于8位。")
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from ..identity import validate_email_address, validate_mobile
+from docregsys.identity.validators import validate_email_address, validate_mobile
 
 code_validator = RegexValidator(r"^\d{6}$", _("校验码为6位数字。"), code="code_format")
 

@@ -1,4 +1,4 @@
-"""Sign-up forms (ACC-1) and the correction of name/ID (ACC-3); the rules themselves are in accounts.identity."""
+"""Sign-up forms (ACC-1) and the correction of name/ID (ACC-3); the rules themselves are in docregsys.identity.validators."""
 
 from captcha.fields import CaptchaField
 from django import forms
@@ -6,13 +6,14 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ..identity import (
+from docregsys.identity.validators import (
     validate_email_address,
     validate_mobile,
     validate_real_name,
     validate_resident_id,
     validate_username,
 )
+
 from ..models import User
 
 CAPTCHA_INVALID = _("验证码不正确，请重新输入（不区分大小写）。")

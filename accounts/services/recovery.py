@@ -21,9 +21,9 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from docregsys.exceptions import TransitionRefused
+from docregsys.identity.crypto import id_number_digest, normalize_id_number
 from qualifications.selectors import certificate_by_number
 
-from ..idcrypto import id_number_digest, normalize_id_number
 from ..models import Channel, User, VerificationCode
 from .codes import code_confirm, code_issue, digest, quota_take, send_quota_take
 

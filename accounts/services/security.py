@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from docregsys.exceptions import TransitionRefused
+from docregsys.identity.crypto import mask_email, mask_phone
+from docregsys.identity.validators import validate_email_address, validate_mobile
 
-from ..idcrypto import mask_email, mask_phone
-from ..identity import validate_email_address, validate_mobile
 from ..models import Channel, SendQuota, User, VerificationCode
 from .codes import code_confirm, code_issue, digest, quota_take, send_quota_take
 from .outbox import message_enqueue

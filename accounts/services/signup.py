@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from docregsys.exceptions import TransitionRefused
+from docregsys.identity.crypto import id_number_digest
 
-from ..idcrypto import id_number_digest
 from ..models import User
 from ..selectors import DoctorRecords, doctor_records
 

@@ -10,11 +10,11 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from approvals.selectors import announcement_list_current
+from docregsys.identity.crypto import IdType
+from docregsys.identity.validators import validate_resident_id
 from qualifications.models import QualificationCertificate
 
 from ..decorators import activated_required
-from ..idcrypto import IdType
-from ..identity import validate_resident_id
 from ..selectors import (
     DoctorRecords,
     activation_next_step,

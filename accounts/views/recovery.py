@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from docregsys.exceptions import TransitionRefused
+from docregsys.identity.crypto import mask_email, mask_phone
 
 from ..forms.recovery import (
     RecoverCodeForm,
@@ -19,7 +20,6 @@ from ..forms.recovery import (
     RecoverPhoneForm,
     RecoverSetPasswordForm,
 )
-from ..idcrypto import mask_email, mask_phone
 from ..services import recovery as svc
 from ..services.codes import client_ip
 

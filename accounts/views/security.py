@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from docregsys.exceptions import TransitionRefused
+from docregsys.identity.crypto import mask_email, mask_phone
 
 from ..forms.security import (
     EmailChangeSendForm,
@@ -25,7 +26,6 @@ from ..forms.security import (
     PhoneConfirmForm,
     PhoneSendForm,
 )
-from ..idcrypto import mask_email, mask_phone
 from ..selectors import activation_next_step
 from ..services import security as services
 from ..services.codes import client_ip

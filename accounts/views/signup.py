@@ -7,10 +7,10 @@ from django.views.decorators.http import require_http_methods
 
 from approvals.selectors import announcement_list_current
 from docregsys.exceptions import TransitionRefused
+from docregsys.identity.crypto import decrypt_id_number, encrypt_id_number, mask_email, mask_phone
 
 from ..decorators import doctor_required
 from ..forms.signup import IdentityUpdateForm, SignupAccountForm, SignupIdentityForm
-from ..idcrypto import decrypt_id_number, encrypt_id_number, mask_email, mask_phone
 from ..services.signup import (
     ALREADY_ACTIVATED,
     account_id_number_check,

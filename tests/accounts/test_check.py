@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from accounts.idcrypto import id_number_digest
 from accounts.models import User
 from accounts.services.signup import account_identity_update, qualification_check_run
 from docregsys.exceptions import TransitionRefused
+from docregsys.identity.crypto import id_number_digest
 from tests.factories import (
     CertificateFactory,
     ExamResultFactory,

@@ -3,14 +3,14 @@
 import pytest
 from django.db import connection
 
-from accounts.idcrypto import (
+from accounts.models import User
+from docregsys.identity.crypto import (
     decrypt_id_number,
     encrypt_id_number,
     id_number_digest,
     mask_id_number,
     mask_phone,
 )
-from accounts.models import User
 
 ID = "430102199001011234"
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from PIL import Image
 
-from accounts.idcrypto import IdType
-from accounts.identity import (
+from docregsys.identity.crypto import IdType
+from docregsys.identity.validators import (
     LettersAndDigitsPasswordValidator,
     validate_attachment,
     validate_email_address,

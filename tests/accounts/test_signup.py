@@ -4,10 +4,10 @@ import pytest
 from django.db import IntegrityError
 from django.urls import reverse
 
-from accounts.idcrypto import id_number_digest
 from accounts.models import User
 from accounts.services.signup import account_signup
 from docregsys.exceptions import TransitionRefused
+from docregsys.identity.crypto import id_number_digest
 from tests.factories import UserFactory, make_resident_id
 
 pytestmark = pytest.mark.django_db

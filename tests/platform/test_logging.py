@@ -2,7 +2,7 @@
 
 import logging
 
-from accounts.logging import MaskPersonalDataFilter, mask_text
+from docregsys.identity.logfilter import MaskPersonalDataFilter, mask_text
 
 
 def test_mask_text_hides_ids_and_phones():

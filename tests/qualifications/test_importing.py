@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from accounts.idcrypto import id_number_digest
+from docregsys.identity.crypto import id_number_digest
 from qualifications.importing import records_import
 from qualifications.models import AssessmentResult, ExamResult, ImportBatch, QualificationCertificate
 from tests.factories import UserFactory, make_resident_id

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from accounts.idcrypto import generate_master_key
+from docregsys.identity.crypto import generate_master_key
 
 
 class Command(BaseCommand):

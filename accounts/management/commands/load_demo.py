@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum.cn import ric
 
-from accounts.idcrypto import id_number_digest
 from accounts.models import ActivationCode, User
 from accounts.services.activation import activation_code_issue
 from approvals.models import Announcement, Authority, Region
+from docregsys.identity.crypto import id_number_digest
 from institutions.models import Institution, InstitutionAuthority, TreatmentSubject
 from qualifications.models import (
     AssessmentResult,

@@ -21,7 +21,7 @@ from PIL import Image, UnidentifiedImageError
 from stdnum import numdb
 from stdnum.cn import ric
 
-from .idcrypto import IdType, normalize_id_number
+from docregsys.identity.crypto import IdType, normalize_id_number
 
 # ---------------------------------------------------------------- ID-1 ID numbers
 
