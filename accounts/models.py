@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from docregsys.identity.crypto import EncryptedIdentity, mask_email, mask_phone
+from docregsys.messaging.models import Channel
 
 
 class ActivationPath(models.TextChoices):
@@ -42,7 +43,7 @@ class User(EncryptedIdentity, AbstractUser):
         related_name="officers",
     )
     authority = models.ForeignKey(
-        "approvals.Authority",
+        "reference.Authority",
         verbose_name=_("所属审批机关"),
         null=True,
         blank=True,
@@ -134,11 +135,6 @@ class User(EncryptedIdentity, AbstractUser):
         return self.real_name or self.username
 
 
-class Channel(models.TextChoices):
-    SMS = "sms", _("短信")
-    EMAIL = "email", _("电子邮件")
-
-
 class VerificationCode(models.Model):
     """ACC-4/ACC-6: a 6-digit code sent to a phone or mailbox, stored only as a keyed hash.
 
@@ -191,38 +187,6 @@ class SendQuota(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.day_count}"
-
-
-class OutboundMessage(models.Model):
-    """The outbox: an SMS or e-mail written in the same transaction as the action that needs it.
-
-    A task drains it (and a periodic retry does, when the broker was down at commit time); the body
-    is blanked once sent, so codes do not linger in the database.
-    """
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("待发送")
-        SENT = "sent", _("已发送")
-        FAILED = "failed", _("发送失败")
-
-    channel = models.CharField(_("渠道"), max_length=5, choices=Channel.choices)
-    destination = models.CharField(_("接收方"), max_length=254)
-    subject = models.CharField(_("主题"), max_length=100, blank=True)
-    body = models.TextField(_("内容"))
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("发送次数"), default=0)
-    last_error = models.CharField(_("最近错误"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    next_attempt_at = models.DateTimeField(_("下次发送时间"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("待发消息")
-        verbose_name_plural = _("待发消息")
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
-
-    def __str__(self):
-        return f"{self.get_channel_display()} #{self.pk} {self.get_status_display()}"
 
 
 class ActivationCode(models.Model):

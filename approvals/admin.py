@@ -12,8 +12,9 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from docregsys.reference.models import Announcement, Authority, Region
+
 from . import scoping
-from .models import Announcement, Authority, Region
 
 ACTIONS = ("view", "add", "change", "delete")
 

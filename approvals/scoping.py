@@ -10,9 +10,8 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from docregsys.reference.models import Announcement, Authority, Region
 from institutions.models import Institution
-
-from .models import Announcement, Authority, Region
 
 _CACHE_ATTR = "_scoping_region_prefix"
 

@@ -1,6 +1,6 @@
 """Reads for the approvals area, each starting from the caller."""
 
-from .models import Announcement
+from docregsys.reference.models import Announcement
 
 
 def announcement_list_current(*, province_code: str | None = None):

@@ -35,7 +35,8 @@ from import_exam_results import CATEGORIES, GIVEN, REGIONS, SURNAMES, ensure_dat
 def load_people(count: int, seed: int = 4) -> list[dict]:
     """`count` passing 2025 results with valid IDs, bulk-inserted; returns who they are."""
     from docregsys.identity.crypto import identity_columns
-    from qualifications.models import ExamCategory, ExamResult
+    from docregsys.reference.models import ExamCategory
+    from qualifications.models import ExamResult
 
     for code, name, level, category in CATEGORIES:
         ExamCategory.objects.get_or_create(
@@ -70,7 +71,7 @@ def load_people(count: int, seed: int = 4) -> list[dict]:
 
 
 def walk(client_class, person: dict, n: int, timings: dict, sms_path: Path) -> None:
-    from accounts.sms import read_file_outbox
+    from docregsys.messaging.backends import read_file_outbox
 
     client = client_class()
     phone = f"139{n:08d}"

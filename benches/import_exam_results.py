@@ -113,8 +113,9 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from docregsys.reference.models import ExamCategory
     from qualifications.importing import records_import
-    from qualifications.models import ExamCategory, ExamResult, ImportBatch
+    from qualifications.models import ExamResult, ImportBatch
 
     call_command("migrate", verbosity=0)
     for code, name, level, category in CATEGORIES:

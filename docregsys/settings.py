@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "captcha",
+    "docregsys.reference",
+    "docregsys.messaging",
     "accounts",
     "approvals",
     "institutions",
@@ -136,7 +138,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The outbox retry loop: messages whose kick was lost (broker down at commit) go out within this time.
 CELERY_BEAT_SCHEDULE = {
     "outbox-drain": {
-        "task": "accounts.tasks.outbox_drain",
+        "task": "messaging.outbox_drain",
         "schedule": env.float("OUTBOX_RETRY_SECONDS", default=30.0),
     },
 }

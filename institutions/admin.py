@@ -11,9 +11,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from approvals import scoping
 from approvals.admin import ReadOnlyAdmin, ReviewerScopedAdmin, ReviewerScopedInline
-from approvals.models import Region
+from docregsys.reference.models import Region, TreatmentSubject
 
-from .models import Institution, InstitutionAuthority, TreatmentSubject
+from .models import Institution, InstitutionAuthority
 from .selectors import authority_allowed_for, authority_choices_for
 from .services import institution_deactivate
 

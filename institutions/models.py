@@ -4,25 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from qualifications.models import Category
-
-
-class TreatmentSubject(models.Model):
-    """A treatment subject (诊疗科目) of the 医疗机构诊疗科目名录, with its hierarchical code."""
-
-    code = models.CharField(_("代码"), max_length=10, primary_key=True)
-    name = models.CharField(_("名称"), max_length=60)
-    parent = models.ForeignKey(
-        "self", verbose_name=_("上级科目"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
-
-    class Meta:
-        verbose_name = _("诊疗科目")
-        verbose_name_plural = _("诊疗科目")
-        ordering = ["code"]
-
-    def __str__(self):
-        return f"{self.code} {self.name}"
+from docregsys.reference.models import Category, TreatmentSubject
 
 
 class Institution(models.Model):
@@ -35,7 +17,7 @@ class Institution(models.Model):
     address = models.CharField(_("地址"), max_length=200, blank=True)
     postcode = models.CharField(_("邮政编码"), max_length=6, blank=True)
     region = models.ForeignKey(
-        "approvals.Region", verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="institutions"
+        "reference.Region", verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="institutions"
     )
     subjects = models.ManyToManyField(TreatmentSubject, verbose_name=_("诊疗科目"), blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
@@ -65,7 +47,7 @@ class InstitutionAuthority(models.Model):
         Institution, verbose_name=_("医疗机构"), on_delete=models.CASCADE, related_name="authority_settings"
     )
     category = models.CharField(_("医师类别"), max_length=20, choices=Category.choices)
-    authority = models.ForeignKey("approvals.Authority", verbose_name=_("审批机关"), on_delete=models.PROTECT)
+    authority = models.ForeignKey("reference.Authority", verbose_name=_("审批机关"), on_delete=models.PROTECT)
     history = HistoricalRecords()
 
     class Meta:

@@ -2,8 +2,7 @@
 
 from django.db.models import QuerySet
 
-from approvals.models import Authority
-from qualifications.models import Category
+from docregsys.reference.models import Authority, Category
 
 # Doctors of these categories are approved by a health commission; 中医 also by a TCM administration.
 _KINDS_FOR_CATEGORY = {

@@ -14,11 +14,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from approvals import scoping
 from approvals.admin import ReviewerPermissionsMixin
-from approvals.models import Authority
 from docregsys.identity.crypto import id_number_digest, normalize_id_number
+from docregsys.reference.models import Authority, ExamCategory
 
 from .importing import ImportRefused, check_upload
-from .models import AssessmentResult, ExamCategory, ExamResult, ImportBatch, QualificationCertificate
+from .models import AssessmentResult, ExamResult, ImportBatch, QualificationCertificate
 from .services import import_batch_enqueue
 
 _RESIDENT_ID = re.compile(r"^\d{17}[\dX]$")

@@ -25,16 +25,9 @@ from django.utils import timezone, translation
 
 from docregsys.identity.crypto import IdType, identity_columns
 from docregsys.identity.validators import validate_id_number, validate_real_name
+from docregsys.reference.models import Category, ExamCategory, Level
 
-from .models import (
-    AssessmentResult,
-    Category,
-    ExamCategory,
-    ExamResult,
-    ImportBatch,
-    Level,
-    QualificationCertificate,
-)
+from .models import AssessmentResult, ExamResult, ImportBatch, QualificationCertificate
 
 Kind = ImportBatch.Kind
 

@@ -6,39 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from docregsys.identity.crypto import EncryptedIdentity
-
-
-class Level(models.TextChoices):
-    """医师级别."""
-
-    PHYSICIAN = "physician", _("执业医师")
-    ASSISTANT = "assistant", _("执业助理医师")
-
-
-class Category(models.TextChoices):
-    """医师类别 (中医 covers 中医, 民族医 and 中西医结合)."""
-
-    CLINICAL = "clinical", _("临床")
-    DENTAL = "dental", _("口腔")
-    PUBLIC_HEALTH = "public_health", _("公共卫生")
-    TCM = "tcm", _("中医")
-
-
-class ExamCategory(models.Model):
-    """报考类别 with the exam centre's code (110 临床执业医师 … 250)."""
-
-    code = models.CharField(_("类别代码"), max_length=3, primary_key=True)
-    name = models.CharField(_("名称"), max_length=30)
-    level = models.CharField(_("医师级别"), max_length=10, choices=Level.choices)
-    category = models.CharField(_("医师类别"), max_length=20, choices=Category.choices)
-
-    class Meta:
-        verbose_name = _("报考类别")
-        verbose_name_plural = _("报考类别")
-        ordering = ["code"]
-
-    def __str__(self):
-        return f"{self.code} {self.name}"
+from docregsys.reference.models import Category, ExamCategory, Level
 
 
 class PersonRecord(EncryptedIdentity):

@@ -5,8 +5,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from approvals import scoping
 from approvals.admin import ReadOnlyAdmin, ReviewerScopedAdmin
+from docregsys.reference.models import DeregistrationReason, FilingReason, PracticeScope, Title
 
-from .models import DeregistrationReason, FilingReason, PracticeRecord, PracticeScope, Title
+from .models import PracticeRecord
 
 
 class ReferenceListAdmin(ReviewerScopedAdmin):

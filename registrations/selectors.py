@@ -2,7 +2,9 @@
 
 from django.db.models import Case, Prefetch, QuerySet, When
 
-from .models import PracticeRecord, PracticeScope
+from docregsys.reference.models import PracticeScope
+
+from .models import PracticeRecord
 
 
 def practice_records_for_digest(digest: str) -> QuerySet[PracticeRecord]:

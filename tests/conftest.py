@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from accounts.services.outbox import outbox_drain
-from accounts.sms import read_file_outbox
+from docregsys.messaging.backends import read_file_outbox
+from docregsys.messaging.services import outbox_drain
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright drives the live server
 

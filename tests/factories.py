@@ -8,16 +8,9 @@ from django.utils import timezone
 from stdnum.cn import ric
 
 from accounts.models import ActivationCode, ActivationPath, User
-from approvals.models import Announcement, Authority, Region
+from docregsys.reference.models import Announcement, Authority, Category, ExamCategory, Level, Region
 from institutions.models import Institution
-from qualifications.models import (
-    AssessmentResult,
-    Category,
-    ExamCategory,
-    ExamResult,
-    Level,
-    QualificationCertificate,
-)
+from qualifications.models import AssessmentResult, ExamResult, QualificationCertificate
 from registrations.models import PracticeRecord
 
 

@@ -18,12 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from docregsys.exceptions import TransitionRefused
+from docregsys.messaging.models import Channel
+from docregsys.messaging.services import message_enqueue
 from qualifications.models import ExamResult, QualificationCertificate
 
-from ..models import ActivationCode, ActivationPath, Channel, User
+from ..models import ActivationCode, ActivationPath, User
 from ..selectors import doctor_records
 from .codes import quota_take
-from .outbox import message_enqueue
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed without doubt
 CODE_LENGTH = 8

@@ -18,9 +18,10 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from docregsys.exceptions import TransitionRefused
+from docregsys.messaging.models import Channel
+from docregsys.messaging.services import message_enqueue
 
-from ..models import Channel, SendQuota, User, VerificationCode
-from .outbox import message_enqueue
+from ..models import SendQuota, User, VerificationCode
 
 TOO_SOON = _("获取校验码过于频繁，请一分钟后再试。")
 DAILY_LIMIT = _("今日获取校验码的次数已达上限，请明天再试。")

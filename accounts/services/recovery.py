@@ -22,9 +22,10 @@ from django.utils.translation import gettext_lazy as _
 
 from docregsys.exceptions import TransitionRefused
 from docregsys.identity.crypto import id_number_digest, normalize_id_number
+from docregsys.messaging.models import Channel
 from qualifications.selectors import certificate_by_number
 
-from ..models import Channel, User, VerificationCode
+from ..models import User, VerificationCode
 from .codes import code_confirm, code_issue, digest, quota_take, send_quota_take
 
 PHONE_SENT = _("如果该手机号码已通过验证，校验码已发送，5 分钟内有效。")

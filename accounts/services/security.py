@@ -18,10 +18,11 @@ from rest_framework.authtoken.models import Token
 from docregsys.exceptions import TransitionRefused
 from docregsys.identity.crypto import mask_email, mask_phone
 from docregsys.identity.validators import validate_email_address, validate_mobile
+from docregsys.messaging.models import Channel
+from docregsys.messaging.services import message_enqueue
 
-from ..models import Channel, SendQuota, User, VerificationCode
+from ..models import SendQuota, User, VerificationCode
 from .codes import code_confirm, code_issue, digest, quota_take, send_quota_take
-from .outbox import message_enqueue
 
 PHONE_TAKEN = _("该手机号码已被其他账户验证使用，请更换手机号码。")
 EMAIL_TAKEN = _("该邮箱已被其他账户验证使用，请更换邮箱。")

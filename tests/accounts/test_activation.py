@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.decorators import activated_required
-from accounts.models import ActivationCode, ActivationPath, OutboundMessage, User
+from accounts.models import ActivationCode, ActivationPath, User
 from accounts.services.activation import (
     account_activate_on_approval,
     account_activate_with_certificate,
@@ -20,6 +20,7 @@ from accounts.services.activation import (
     activation_code_issue,
 )
 from docregsys.exceptions import TransitionRefused
+from docregsys.messaging.models import OutboundMessage
 from registrations.models import PracticeRecord
 from tests.factories import (
     ActivationCodeFactory,

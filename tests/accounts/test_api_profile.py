@@ -7,7 +7,8 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from registrations.models import PracticeRecord, PracticeScope
+from docregsys.reference.models import PracticeScope
+from registrations.models import PracticeRecord
 from tests.factories import (
     AssessmentResultFactory,
     CertificateFactory,

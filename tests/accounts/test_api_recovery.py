@@ -9,7 +9,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.models import OutboundMessage, SendQuota, User, VerificationCode
+from accounts.models import SendQuota, User, VerificationCode
+from docregsys.messaging.models import OutboundMessage
 from tests.factories import CertificateFactory, UserFactory, make_resident_id
 
 pytestmark = pytest.mark.django_db

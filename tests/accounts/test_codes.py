@@ -5,9 +5,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from accounts.models import Channel, OutboundMessage, SendQuota, VerificationCode
+from accounts.models import SendQuota, VerificationCode
 from accounts.services.codes import code_confirm, code_issue, digest, quota_take, send_quota_take
 from docregsys.exceptions import TransitionRefused
+from docregsys.messaging.models import Channel, OutboundMessage
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from docregsys.reference.models import PracticeScope
 from qualifications.models import QualificationCertificate
-from registrations.models import PracticeRecord, PracticeScope
+from registrations.models import PracticeRecord
 from tests.factories import (
     AssessmentResultFactory,
     CertificateFactory,

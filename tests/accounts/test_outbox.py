@@ -7,10 +7,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Channel, OutboundMessage
-from accounts.services import outbox
-from accounts.services.outbox import MAX_SEND_ATTEMPTS, message_enqueue, outbox_drain
-from accounts.sms import read_file_outbox
+from docregsys.messaging import services as outbox
+from docregsys.messaging.backends import read_file_outbox
+from docregsys.messaging.models import Channel, OutboundMessage
+from docregsys.messaging.services import MAX_SEND_ATTEMPTS, message_enqueue, outbox_drain
 
 pytestmark = pytest.mark.django_db
 
@@ -167,7 +167,7 @@ def test_a_rolled_back_action_sends_nothing(settings, django_capture_on_commit_c
 
 def test_the_kick_never_raises_when_the_broker_is_down(settings, monkeypatch, caplog):
     """ACC-4: a broker outage after the commit is a log line, not an error page; the row waits."""
-    from accounts import tasks
+    from docregsys.messaging import tasks
 
     def down(*args, **kwargs):
         raise ConnectionRefusedError("redis down")
@@ -183,7 +183,7 @@ def test_the_kick_never_raises_when_the_broker_is_down(settings, monkeypatch, ca
 
 def test_the_task_drains_the_outbox(settings, eager_tasks):
     """ACC-4: the Celery task (what beat runs) calls the drain."""
-    from accounts.tasks import outbox_drain as task
+    from docregsys.messaging.tasks import outbox_drain as task
 
     message_enqueue(channel=Channel.SMS, destination=PHONE, body="任务")
     assert task.delay().get() == 1
@@ -195,4 +195,6 @@ def test_beat_runs_the_drain_periodically(settings):
     """ACC-4: the retry loop is scheduled."""
     from django.conf import settings as conf
 
-    assert conf.CELERY_BEAT_SCHEDULE["outbox-drain"]["task"] == "accounts.tasks.outbox_drain"
+    from docregsys.messaging.tasks import outbox_drain
+
+    assert conf.CELERY_BEAT_SCHEDULE["outbox-drain"]["task"] == outbox_drain.name == "messaging.outbox_drain"

@@ -177,8 +177,7 @@ def test_send_answers_identically_for_any_phone(kind, settings):
     assert answers[0] == answers[1]
     assert quota_counts() == [1, 1, 1, 1]  # per phone and per client, both requests alike
     # Only the verified number got an SMS.
-    from accounts.models import OutboundMessage
-
+    from docregsys.messaging.models import OutboundMessage
     assert OutboundMessage.objects.count() == (1 if kind == "verified" else 0)
 
 
@@ -291,7 +290,7 @@ def test_unverified_email_gets_the_same_answer_and_no_mail(client, mailoutbox):
     response = client.post(reverse("accounts:recover_email"), {"email": "noverify@example.com", **CAPTCHA})
     assert response["Location"] == reverse("accounts:recover_email_code")
     assert "如果该邮箱已通过验证，校验码已发送" in text(client.get(response["Location"]))
-    from accounts.services.outbox import outbox_drain
+    from docregsys.messaging.services import outbox_drain
 
     outbox_drain()
     assert mailoutbox == []

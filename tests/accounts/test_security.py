@@ -458,8 +458,8 @@ def test_change_phone_refuses_the_same_phone(verified_client):
 
 def test_a_verify_code_does_not_change_the_phone(verified_client, sms_inbox):
     """ACC-7: codes are bound to their purpose: a VERIFY code cannot confirm a change."""
-    from accounts.models import Channel
     from accounts.services.codes import code_issue
+    from docregsys.messaging.models import Channel
 
     code_issue(
         purpose=VerificationCode.Purpose.VERIFY,
@@ -496,7 +496,7 @@ def test_change_email_by_a_code_to_the_new_address(verified_client, mail_code, m
     assert response.url == SECURITY
     user.refresh_from_db()
     assert user.email == "new@example.com" and user.email_verified
-    from accounts.services.outbox import outbox_drain
+    from docregsys.messaging.services import outbox_drain
 
     outbox_drain()
     notices = [m for m in mailoutbox if m.to == ["doc@example.com"]]
@@ -515,9 +515,9 @@ def test_change_email_needs_the_current_password(verified_client, mailoutbox):
 
 def test_password_change_kills_recovery_codes_in_flight(doctor_client, doctor, sms_inbox):
     """ACC-6/ACC-7: a recovery code sent before the password changed no longer works afterwards."""
-    from accounts.models import Channel
     from accounts.services.codes import code_confirm, code_issue
     from docregsys.exceptions import TransitionRefused
+    from docregsys.messaging.models import Channel
 
     recover = VerificationCode.Purpose.RECOVER
     code_issue(purpose=recover, channel=Channel.SMS, destination=PHONE, user=None)

@@ -6,7 +6,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from accounts.sms import ConsoleBackend, FileBackend, HttpBackend, SmsError, get_backend, read_file_outbox
+from docregsys.messaging.backends import (
+    ConsoleBackend,
+    FileBackend,
+    HttpBackend,
+    SmsError,
+    get_backend,
+    read_file_outbox,
+)
 
 PHONE = "15175070658"
 
@@ -44,7 +51,7 @@ def test_backends_are_chosen_by_settings(settings):
     for name, cls in (("console", ConsoleBackend), ("file", FileBackend), ("http", HttpBackend)):
         settings.SMS_BACKEND = name
         assert isinstance(get_backend(), cls)
-    settings.SMS_BACKEND = "accounts.sms.ConsoleBackend"
+    settings.SMS_BACKEND = "docregsys.messaging.backends.ConsoleBackend"
     assert isinstance(get_backend(), ConsoleBackend)
 
 
@@ -118,8 +125,8 @@ def test_http_backend_without_a_url_refuses(settings):
 @pytest.mark.django_db
 def test_the_outbox_records_a_gateway_500_and_retries(gateway, settings):
     """ACC-4: through the outbox, a 500 leaves the message pending with the error recorded."""
-    from accounts.models import Channel, OutboundMessage
-    from accounts.services.outbox import message_enqueue, outbox_drain
+    from docregsys.messaging.models import Channel, OutboundMessage
+    from docregsys.messaging.services import message_enqueue, outbox_drain
 
     settings.SMS_BACKEND = "http"
     settings.SMS_HTTP_URL = gateway.url

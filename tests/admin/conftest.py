@@ -2,7 +2,7 @@
 
 import pytest
 
-from approvals.models import Authority
+from docregsys.reference.models import Authority
 from tests.factories import AuthorityFactory, InstitutionFactory, RegionFactory, UserFactory, region_tree
 
 

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from accounts.models import User
-from approvals.models import Announcement
+from docregsys.reference.models import Announcement
 from institutions.models import InstitutionAuthority
 from tests.admin.test_scoping import change_url, institution_post
 from tests.factories import AuthorityFactory
@@ -73,7 +73,7 @@ def test_authority_setting_outside_the_chain_is_refused(client, county_reviewer,
 def test_reviewers_announcement_is_their_provinces_and_audited(client, county_reviewer, regions):
     """APP-3/APP-4: the notice lands in the reviewer's province, published by their authority, with history."""
     client.force_login(county_reviewer)
-    url = reverse("admin:approvals_announcement_add")
+    url = reverse("admin:reference_announcement_add")
     form = client.get(url).context["adminform"].form
     assert list(form.fields["region"].queryset.values_list("code", flat=True)) == ["430000"]
     data = {

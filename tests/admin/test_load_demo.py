@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
-from approvals.models import Announcement, Authority
+from docregsys.reference.models import Announcement, Authority
 from institutions.models import Institution, InstitutionAuthority
 from qualifications.models import ExamResult, QualificationCertificate
 from tests.factories import region_tree

@@ -6,7 +6,7 @@ from django.urls import NoReverseMatch, reverse
 
 from tests.factories import AnnouncementFactory, UserFactory
 
-OUR_APPS = {"accounts", "approvals", "institutions", "registrations"}
+OUR_APPS = {"accounts", "reference", "messaging", "institutions", "registrations"}
 
 
 @pytest.mark.parametrize("persona", ["county_reviewer", "superuser"])

@@ -226,8 +226,8 @@ def test_officer_phone_is_validated(client, county_reviewer, institutions):
 def test_reviewer_views_reference_data_read_only(client, county_reviewer, institutions, model):
     """APP-3: authorities and regions are read-only for reviewers."""
     client.force_login(county_reviewer)
-    assert client.get(reverse(f"admin:approvals_{model}_changelist")).status_code == 200
-    assert client.get(reverse(f"admin:approvals_{model}_add")).status_code == 403
+    assert client.get(reverse(f"admin:reference_{model}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:reference_{model}_add")).status_code == 403
 
 
 def test_reviewer_cannot_delete_an_institution_with_history(client, county_reviewer, institutions):

@@ -5,10 +5,18 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from approvals.models import Authority, Region
-from institutions.models import TreatmentSubject
-from qualifications.models import Category, ExamCategory, Level
-from registrations.models import DeregistrationReason, FilingReason, PracticeScope, Title
+from docregsys.reference.models import (
+    Authority,
+    Category,
+    DeregistrationReason,
+    ExamCategory,
+    FilingReason,
+    Level,
+    PracticeScope,
+    Region,
+    Title,
+    TreatmentSubject,
+)
 
 REFERENCE_MODELS = [
     Region,

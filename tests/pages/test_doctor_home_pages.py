@@ -7,7 +7,8 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
-from registrations.models import PracticeRecord, PracticeScope
+from docregsys.reference.models import PracticeScope
+from registrations.models import PracticeRecord
 from tests.factories import (
     AnnouncementFactory,
     AssessmentResultFactory,

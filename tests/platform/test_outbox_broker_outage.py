@@ -15,10 +15,10 @@ import redis
 from celery.contrib.testing.worker import start_worker
 from django.urls import reverse
 
-from accounts.models import OutboundMessage
-from accounts.sms import read_file_outbox
-from accounts.tasks import outbox_drain
 from docregsys.celery import app
+from docregsys.messaging.backends import read_file_outbox
+from docregsys.messaging.models import OutboundMessage
+from docregsys.messaging.tasks import outbox_drain
 from tests.factories import UserFactory
 
 pytestmark = [
@@ -174,7 +174,7 @@ def test_the_code_is_sent_once_after_the_broker_comes_back(own_broker, client, s
     assert doctor.phone_verified
 
     # Draining again, directly, still sends nothing.
-    from accounts.services.outbox import outbox_drain as drain_now
+    from docregsys.messaging.services import outbox_drain as drain_now
 
     assert drain_now() == 0
     assert len(sms()) == 1

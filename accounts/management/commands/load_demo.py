@@ -14,18 +14,20 @@ from stdnum.cn import ric
 
 from accounts.models import ActivationCode, User
 from accounts.services.activation import activation_code_issue
-from approvals.models import Announcement, Authority, Region
 from docregsys.identity.crypto import id_number_digest
-from institutions.models import Institution, InstitutionAuthority, TreatmentSubject
-from qualifications.models import (
-    AssessmentResult,
+from docregsys.reference.models import (
+    Announcement,
+    Authority,
     Category,
     ExamCategory,
-    ExamResult,
     Level,
-    QualificationCertificate,
+    PracticeScope,
+    Region,
+    TreatmentSubject,
 )
-from registrations.models import PracticeRecord, PracticeScope
+from institutions.models import Institution, InstitutionAuthority
+from qualifications.models import AssessmentResult, ExamResult, QualificationCertificate
+from registrations.models import PracticeRecord
 
 DEMO_PASSWORD = "Demo2026pass"
 

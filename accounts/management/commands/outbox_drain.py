@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from accounts.services.outbox import outbox_drain
+from docregsys.messaging.services import outbox_drain
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from approvals.reference import LOADERS
+from docregsys.reference.loading import LOADERS
 
 
 class Command(BaseCommand):

@@ -16,8 +16,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Channel, OutboundMessage
-from ..sms import get_backend
+from .backends import get_backend
+from .models import Channel, OutboundMessage
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def message_enqueue(*, channel: str, destination: str, body: str, subject: str =
 
 def outbox_kick() -> None:
     """Ask a worker to drain now. Never raises: with the broker down, the periodic retry sends later."""
-    from ..tasks import outbox_drain
+    from .tasks import outbox_drain
 
     try:
         # retry=False only stops the *publish* from retrying; kombu still retries the *connection*

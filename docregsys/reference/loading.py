@@ -13,10 +13,16 @@ from pathlib import Path
 from django.conf import settings
 from django.db import models
 
-from approvals.models import Authority, Region
-from institutions.models import TreatmentSubject
-from qualifications.models import ExamCategory
-from registrations.models import DeregistrationReason, FilingReason, PracticeScope, Title
+from docregsys.reference.models import (
+    Authority,
+    DeregistrationReason,
+    ExamCategory,
+    FilingReason,
+    PracticeScope,
+    Region,
+    Title,
+    TreatmentSubject,
+)
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 REGIONS = FIXTURES / "regions"

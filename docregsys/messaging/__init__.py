@@ -1,0 +1,1 @@
+"""Messaging kernel: the outbox and the pluggable SMS backends (ACC-4)."""
