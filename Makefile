@@ -43,6 +43,7 @@ test: setup
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 bench: setup
 	$(PY) benches/import_exam_results.py --rows 500000

@@ -1,6 +1,6 @@
 """Accounts in the admin: reviewers issue officer accounts (INS-1, APP-3); the superuser sees every account.
 
-A reviewer's user list is ``approvals.scoping.users_for``: only officers of institutions in scope,
+A reviewer's user list is ``accounts.selectors.user_list_for``: only officers of institutions in scope,
 never reviewers or doctors. ID numbers appear masked only; the ciphertext never leaves the model.
 """
 
@@ -9,19 +9,23 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from approvals import scoping
 from approvals.admin import ReviewerScopedAdmin
 from docregsys.exceptions import TransitionRefused
 from docregsys.identity.validators import validate_mobile, validate_real_name, validate_username
-from registrations.models import PracticeRecord
+from docregsys.reference.selectors import authority_list_for
+from institutions.selectors import institution_list_for
 
 from .models import ActivationCode, User
-from .selectors import doctor_records
+from .selectors import (
+    activation_code_list_for,
+    activation_issuable_doctor_list_for,
+    doctor_records,
+    user_list_for,
+)
 from .services.activation import activation_code_issue, activation_code_issue_refusal
 
 
@@ -138,7 +142,9 @@ class SuperuserChangeForm(UserChangeForm):
 class UserAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin, DjangoUserAdmin):
     """Reviewers: officer accounts in scope (no deleting: deactivate). Superuser: every account."""
 
-    scope = scoping.users_for
+    def get_queryset(self, request):
+        return self.ordered(request, user_list_for(user=request.user))
+
     reviewer_actions = ("view", "add", "change")
     list_select_related = ("institution", "authority")
     search_fields = ("username", "real_name")
@@ -234,9 +240,9 @@ class UserAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin, DjangoUserAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "institution":
-            kwargs["queryset"] = scoping.institutions_for(request.user).filter(is_active=True)
+            kwargs["queryset"] = institution_list_for(user=request.user).filter(is_active=True)
         elif db_field.name == "authority":
-            kwargs["queryset"] = scoping.authorities_for(request.user)
+            kwargs["queryset"] = authority_list_for(user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
@@ -247,7 +253,7 @@ class UserAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin, DjangoUserAdmin):
     @admin.action(description=_("生成账户激活码"))
     def issue_activation_codes(self, request, queryset):
         """INS-4 until the institution console: a code for each selected doctor, sent to them."""
-        institutions = scoping.institutions_for(request.user)
+        institutions = institution_list_for(user=request.user)
         doctors = list(queryset.filter(role=User.Role.DOCTOR))
         if not doctors:
             self.message_user(request, _("所选账户中没有医师账户，未生成激活码。"), messages.WARNING)
@@ -292,27 +298,6 @@ def _issued_message(code):
 # ------------------------------------------------------------------------------ INS-4 activation codes
 
 
-def activation_codes_for(user):
-    """Codes of the institutions in the user's scope (none for anyone without a scope)."""
-    return ActivationCode.objects.filter(institution__in=scoping.institutions_for(user))
-
-
-def issuable_doctors_for(user):
-    """Checked, not yet activated doctors whose valid record's main institution is in the user's scope."""
-    records = PracticeRecord.objects.filter(
-        state=PracticeRecord.State.VALID,
-        main_institution__in=scoping.institutions_for(user),
-        id_number_digest=OuterRef("id_number_digest"),
-        real_name=OuterRef("real_name"),
-    )
-    return (
-        User.objects.filter(role=User.Role.DOCTOR, activated_at__isnull=True, checked_at__isnull=False)
-        .exclude(id_number_digest="")
-        .filter(Exists(records))
-        .order_by("real_name", "pk")
-    )
-
-
 class DoctorChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.real_name}（{obj.username}）"
@@ -329,7 +314,7 @@ class ActivationCodeIssueForm(forms.ModelForm):
         cleaned = super().clean()
         doctor = cleaned.get("doctor")
         if doctor is not None:
-            self.institution = _institution_in_scope(doctor, scoping.institutions_for(self.admin_user))
+            self.institution = _institution_in_scope(doctor, institution_list_for(user=self.admin_user))
             refusal = (
                 activation_code_issue_refusal(doctor=doctor, institution=self.institution)
                 if self.institution is not None
@@ -346,7 +331,9 @@ class ActivationCodeIssueForm(forms.ModelForm):
 class ActivationCodeAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin):
     """INS-4: codes of the institutions in scope, read-only; 增加 issues a new one (the service sends it)."""
 
-    scope = activation_codes_for
+    def get_queryset(self, request):
+        return self.ordered(request, activation_code_list_for(user=request.user))
+
     reviewer_actions = ("view", "add")
     list_display = ("doctor_name", "institution", "code", "created_at", "expires_at", "used_at", "state")
     list_select_related = ("doctor", "institution")
@@ -387,7 +374,7 @@ class ActivationCodeAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "doctor":  # only doctors in scope; no "add user" link next to it
             return DoctorChoiceField(
-                queryset=issuable_doctors_for(request.user),
+                queryset=activation_issuable_doctor_list_for(user=request.user),
                 label=_("医师"),
                 help_text=_("已通过医师信息校验、尚未激活、主要执业机构在您管辖范围内的医师。"),
             )

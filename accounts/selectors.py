@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from docregsys.reference.selectors import region_prefix_for
+from institutions.selectors import institution_list_for
 from qualifications.models import AssessmentResult, ExamResult, QualificationCertificate
 from registrations.models import PracticeRecord
 from registrations.selectors import practice_records_for_digest
 
-from .models import User
+from .models import ActivationCode, User
 
 
 @dataclass
@@ -92,4 +95,41 @@ def activation_next_step(user: User) -> NextStep | None:
         )
     return NextStep(
         _("激活我的账户"), reverse("accounts:activation"), _("您的账户尚未激活，激活后才能使用全部功能。")
+    )
+
+
+def officer_list_for(*, user) -> QuerySet[User]:
+    """Officer accounts of the institutions in the reviewer's scope; never reviewers or doctors."""
+    prefix = region_prefix_for(user)
+    if prefix is None:
+        return User.objects.none()
+    qs = User.objects.filter(role=User.Role.OFFICER)
+    return qs.filter(institution__region__code__startswith=prefix) if prefix else qs
+
+
+def user_list_for(*, user) -> QuerySet[User]:
+    """All accounts for a superuser; a reviewer only the officer accounts in scope; nobody else any."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return User.objects.all()
+    return officer_list_for(user=user)
+
+
+def activation_code_list_for(*, user) -> QuerySet[ActivationCode]:
+    """INS-4 codes of the institutions in the user's scope (none for anyone without a scope)."""
+    return ActivationCode.objects.filter(institution__in=institution_list_for(user=user))
+
+
+def activation_issuable_doctor_list_for(*, user) -> QuerySet[User]:
+    """Checked, not yet activated doctors whose valid record's main institution is in the user's scope."""
+    records = PracticeRecord.objects.filter(
+        state=PracticeRecord.State.VALID,
+        main_institution__in=institution_list_for(user=user),
+        id_number_digest=OuterRef("id_number_digest"),
+        real_name=OuterRef("real_name"),
+    )
+    return (
+        User.objects.filter(role=User.Role.DOCTOR, activated_at__isnull=True, checked_at__isnull=False)
+        .exclude(id_number_digest="")
+        .filter(Exists(records))
+        .order_by("real_name", "pk")
     )

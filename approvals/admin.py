@@ -1,8 +1,9 @@
-"""The reviewers' admin (APP-3, APP-4): permissions from role data, querysets from approvals.scoping.
+"""The reviewers' admin (APP-3, APP-4): permissions from role data, querysets from scoped selectors.
 
 Reviewers are staff users with role ``reviewer`` and an authority; they get no Django groups or
 permissions. ``ReviewerScopedAdmin`` grants what they may do in code and starts every queryset
-from the scoping helpers, so an object outside scope is a 404 wherever it is asked for.
+from its family's ``<entity>_list_for(*, user)`` selector, so an object outside scope is a 404 wherever
+it is asked for.
 """
 
 from django.contrib import admin
@@ -13,8 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from docregsys.reference.models import Announcement, Authority, Region
-
-from . import scoping
+from docregsys.reference.selectors import (
+    announcement_list_for,
+    authority_list_for,
+    is_reviewer,
+    province_code_for,
+    region_list_for,
+)
 
 ACTIONS = ("view", "add", "change", "delete")
 
@@ -24,7 +30,7 @@ def _reviewer_may(admin_obj, request, action: str, obj=None) -> bool | None:
     user = request.user
     if user.is_superuser and user.is_active:
         return None
-    if not scoping.is_reviewer(user):
+    if not is_reviewer(user):
         return False
     if action not in admin_obj.reviewer_actions:
         return False
@@ -65,15 +71,17 @@ class ReviewerPermissionsMixin:
 
 
 class ReviewerScopedAdmin(ReviewerPermissionsMixin, admin.ModelAdmin):
-    """A ModelAdmin whose queryset is ``scope(user)``; outside scope is 404, saving out of scope refused.
+    """A ModelAdmin whose queryset starts from a scoped selector; outside scope is 404, saving out of scope refused.
 
     Combine with ``SimpleHistoryAdmin`` for models with history: ``class X(ReviewerScopedAdmin, SimpleHistoryAdmin)``.
     """
 
-    scope = None  # a function user -> queryset, from approvals.scoping
-
     def get_queryset(self, request):
-        qs = type(self).scope(request.user)
+        # Deny by default: a subclass that forgets its selector shows nothing rather than everything.
+        return self.model._default_manager.none()
+
+    def ordered(self, request, qs):
+        """Apply the admin's ordering to the queryset a selector returned."""
         ordering = self.get_ordering(request)
         return qs.order_by(*ordering) if ordering else qs
 
@@ -123,7 +131,9 @@ class ReadOnlyAdmin(ReviewerScopedAdmin):
 
 @admin.register(Region)
 class RegionAdmin(ReadOnlyAdmin):
-    scope = scoping.regions_for
+    def get_queryset(self, request):
+        return self.ordered(request, region_list_for(user=request.user))
+
     list_display = ("code", "full_name", "level", "is_grouping")
     list_filter = ("level",)
     search_fields = ("code", "name", "full_name")
@@ -134,7 +144,9 @@ class RegionAdmin(ReadOnlyAdmin):
 class AuthorityAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin):
     """Read-only for reviewers; the superuser sets names, time limits and activity."""
 
-    scope = scoping.authorities_for
+    def get_queryset(self, request):
+        return self.ordered(request, authority_list_for(user=request.user))
+
     list_display = ("name", "kind", "level", "region", "statutory_days", "is_active")
     list_filter = ("kind", "level", "is_active")
     list_select_related = ("region",)
@@ -150,7 +162,9 @@ class AuthorityAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin):
 class AnnouncementAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin):
     """通告 of the reviewer's province; the publishing authority is the reviewer's own."""
 
-    scope = scoping.announcements_for
+    def get_queryset(self, request):
+        return self.ordered(request, announcement_list_for(user=request.user))
+
     reviewer_actions = ACTIONS
     list_display = ("title", "region", "authority", "is_active", "publish_from", "publish_until")
     list_filter = ("is_active",)
@@ -170,7 +184,7 @@ class AnnouncementAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "region":
-            province = scoping.province_code_for(request.user)
+            province = province_code_for(request.user)
             if province is None:
                 kwargs["queryset"] = Region.objects.none()
             elif province == "":  # national level and superusers: any province, or nationwide
@@ -182,7 +196,7 @@ class AnnouncementAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin):
                 kwargs["required"] = True
                 kwargs["empty_label"] = None
         elif db_field.name == "authority":
-            kwargs["queryset"] = scoping.authorities_for(request.user)
+            kwargs["queryset"] = authority_list_for(user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

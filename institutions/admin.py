@@ -9,12 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from approvals import scoping
 from approvals.admin import ReadOnlyAdmin, ReviewerScopedAdmin, ReviewerScopedInline
 from docregsys.reference.models import Region, TreatmentSubject
+from docregsys.reference.selectors import (
+    authority_list_for,
+    code_list_for,
+    region_list_for,
+    region_prefix_for,
+)
 
 from .models import Institution, InstitutionAuthority
-from .selectors import authority_allowed_for, authority_choices_for
+from .selectors import authority_allowed_for, authority_choices_for, institution_list_for
 from .services import institution_deactivate
 
 
@@ -25,7 +30,7 @@ class RegionPrefixFilter(admin.SimpleListFilter):
     parameter_name = "region"
 
     def lookups(self, request, model_admin):
-        prefix = scoping.region_prefix_for(request.user)
+        prefix = region_prefix_for(request.user)
         if prefix is None:
             return []
         if prefix == "":
@@ -110,7 +115,7 @@ class InstitutionAuthorityInline(ReviewerScopedInline):
         if obj is not None:
             choices = authority_choices_for(region_code=obj.region_id)
         else:
-            choices = scoping.authorities_for(request.user).filter(is_active=True).select_related("region")
+            choices = authority_list_for(user=request.user).filter(is_active=True).select_related("region")
         formset.form.base_fields["authority"].queryset = choices
         return formset
 
@@ -119,7 +124,9 @@ class InstitutionAuthorityInline(ReviewerScopedInline):
 class InstitutionAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin):
     """Reviewers manage the institutions of their region; institutions with history are deactivated, not deleted."""
 
-    scope = scoping.institutions_for
+    def get_queryset(self, request):
+        return self.ordered(request, institution_list_for(user=request.user))
+
     reviewer_actions = ("view", "add", "change", "delete")
     list_display = ("name", "registration_number", "region_full_name", "licence_valid_until", "is_active")
     list_select_related = ("region",)
@@ -155,7 +162,7 @@ class InstitutionAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "region":
-            kwargs["queryset"] = scoping.regions_for(request.user)
+            kwargs["queryset"] = region_list_for(user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.action(description=_("停用所选医疗机构"), permissions=["change"])
@@ -170,8 +177,8 @@ class InstitutionAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin):
 
 @admin.register(TreatmentSubject)
 class TreatmentSubjectAdmin(ReadOnlyAdmin):
-    def scope(user):
-        return scoping.reference_for(user, TreatmentSubject)
+    def get_queryset(self, request):
+        return self.ordered(request, code_list_for(user=request.user, model=TreatmentSubject))
 
     list_display = ("code", "name", "parent")
     search_fields = ("code", "name")

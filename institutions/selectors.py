@@ -1,8 +1,11 @@
-"""Reads for institutions that are not tied to one caller's scope (that lives in approvals.scoping)."""
+"""Reads of institutions: the caller's scope (`institution_list_for`) and the INS-2 authority rules."""
 
 from django.db.models import QuerySet
 
 from docregsys.reference.models import Authority, Category
+from docregsys.reference.selectors import is_officer, region_prefix_for
+
+from .models import Institution
 
 # Doctors of these categories are approved by a health commission; 中医 also by a TCM administration.
 _KINDS_FOR_CATEGORY = {
@@ -37,3 +40,14 @@ def authority_allowed_for(*, authority: Authority, region_code: str | None, cate
         and authority.region_id in region_chain_codes(region_code)
         and authority.kind in _KINDS_FOR_CATEGORY.get(category, [])
     )
+
+
+def institution_list_for(*, user) -> QuerySet[Institution]:
+    """Institutions in the reviewer's region, all for superusers, the officer's own; none for anyone else."""
+    prefix = region_prefix_for(user)
+    if prefix is None:
+        if is_officer(user):
+            return Institution.objects.filter(pk=user.institution_id)
+        return Institution.objects.none()
+    qs = Institution.objects.all()
+    return qs.filter(region__code__startswith=prefix) if prefix else qs

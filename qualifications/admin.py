@@ -12,10 +12,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from approvals import scoping
 from approvals.admin import ReviewerPermissionsMixin
 from docregsys.identity.crypto import id_number_digest, normalize_id_number
 from docregsys.reference.models import Authority, ExamCategory
+from docregsys.reference.selectors import is_reviewer
 
 from .importing import ImportRefused, check_upload
 from .models import AssessmentResult, ExamResult, ImportBatch, QualificationCertificate
@@ -29,7 +29,7 @@ def may_import(user) -> bool:
     """QUA-3: the exam centre's files are imported by the superuser and national/provincial reviewers."""
     if user.is_active and user.is_superuser:
         return True
-    return scoping.is_reviewer(user) and user.authority.level in (
+    return is_reviewer(user) and user.authority.level in (
         Authority.Level.NATIONAL,
         Authority.Level.PROVINCE,
     )

@@ -3,11 +3,12 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from approvals import scoping
 from approvals.admin import ReadOnlyAdmin, ReviewerScopedAdmin
 from docregsys.reference.models import DeregistrationReason, FilingReason, PracticeScope, Title
+from docregsys.reference.selectors import code_list_for
 
 from .models import PracticeRecord
+from .selectors import practice_record_list_for
 
 
 class ReferenceListAdmin(ReviewerScopedAdmin):
@@ -17,7 +18,7 @@ class ReferenceListAdmin(ReviewerScopedAdmin):
     search_fields = ("code", "name")
 
     def get_queryset(self, request):
-        qs = scoping.reference_for(request.user, self.model)
+        qs = code_list_for(user=request.user, model=self.model)
         ordering = self.get_ordering(request)
         return qs.order_by(*ordering) if ordering else qs
 
@@ -65,6 +66,6 @@ class PracticeRecordAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     exclude = ("id_number_cipher", "id_number_digest")
 
     def get_queryset(self, request):
-        return scoping.practice_records_for(request.user).select_related(
+        return practice_record_list_for(user=request.user).select_related(
             "location", "main_institution", "authority"
         )

@@ -2,7 +2,7 @@
 
 from django.contrib.auth import views as auth_views
 
-from approvals.selectors import announcement_list_current
+from docregsys.reference.selectors import announcement_list_current
 
 from ..forms import LoginForm
 

@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from approvals.selectors import announcement_list_current
 from docregsys.identity.crypto import IdType
 from docregsys.identity.validators import validate_resident_id
+from docregsys.reference.selectors import announcement_list_current
 from qualifications.models import QualificationCertificate
 
 from ..decorators import activated_required

@@ -5,9 +5,9 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from approvals.selectors import announcement_list_current
 from docregsys.exceptions import TransitionRefused
 from docregsys.identity.crypto import decrypt_id_number, encrypt_id_number, mask_email, mask_phone
+from docregsys.reference.selectors import announcement_list_current
 
 from ..decorators import doctor_required
 from ..forms.signup import IdentityUpdateForm, SignupAccountForm, SignupIdentityForm

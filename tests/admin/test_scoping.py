@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from approvals import scoping
+from docregsys.reference.selectors import region_prefix_for
 from institutions.models import Institution
+from institutions.selectors import institution_list_for
 from tests.factories import UserFactory
 
 CHANGELIST = "admin:institutions_institution_changelist"
@@ -146,8 +147,8 @@ def test_staff_without_reviewer_role_sees_nothing(client, institutions):
     user = UserFactory(username="stafferx1", is_staff=True)
     client.force_login(user)
     assert client.get(reverse(CHANGELIST)).status_code == 403
-    assert scoping.region_prefix_for(user) is None
-    assert not scoping.institutions_for(user).exists()
+    assert region_prefix_for(user) is None
+    assert not institution_list_for(user=user).exists()
 
 
 def test_reviewer_cannot_see_reviewer_accounts(client, county_reviewer, city_reviewer, institutions):

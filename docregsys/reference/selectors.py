@@ -1,18 +1,21 @@
-"""Who sees what in the admin (APP-1, APP-3): every reviewer query starts here, and it denies by default.
+"""Who sees which reference rows, and the reviewer's reach every scoped selector starts from (APP-1, APP-3).
 
 A reviewer's reach is the region of their authority, as a code prefix: a county bureau (430102)
 sees 430102 only, a city commission (4301…) its counties, a province (43…) the whole province,
-the national level and superusers everything (''). Anyone else gets ``None`` and empty querysets.
+the national level and superusers everything (''). Anyone else gets ``None`` and empty querysets:
+every ``<entity>_list_for(*, user)`` selector of every app denies by default.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
-from accounts.models import User
-from docregsys.reference.models import Announcement, Authority, Region
-from institutions.models import Institution
+from .models import Announcement, Authority, Region
 
+# accounts.User.Role.REVIEWER: this layer sits below accounts and reads the user's attributes only.
+REVIEWER_ROLE = "reviewer"
+OFFICER_ROLE = "officer"
+DOCTOR_ROLE = "doctor"
 _CACHE_ATTR = "_scoping_region_prefix"
 
 
@@ -22,7 +25,7 @@ def region_prefix_for(user) -> str | None:
         return None
     if user.is_superuser:
         return ""
-    if not (user.is_staff and user.role == User.Role.REVIEWER and user.authority_id):
+    if not (user.is_staff and user.role == REVIEWER_ROLE and user.authority_id):
         return None
     # request.user lives for one request: the authority is read once, not once per permission check.
     if not hasattr(user, _CACHE_ATTR):
@@ -36,12 +39,29 @@ def is_reviewer(user) -> bool:
     return not getattr(user, "is_superuser", False) and region_prefix_for(user) is not None
 
 
+def is_officer(user) -> bool:
+    """An active institution officer tied to an institution."""
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.role == OFFICER_ROLE
+        and user.institution_id
+    )
+
+
 def province_code_for(user) -> str | None:
     """The reviewer's province ('430000'); '' for national level and superusers; None for others."""
     prefix = region_prefix_for(user)
     if prefix is None or prefix == "":
         return prefix
     return prefix[:2] + "0000"
+
+
+def region_code_in_scope(user, code: str | None) -> bool:
+    """Whether a region code lies inside the user's scope (for checks on data not yet saved)."""
+    prefix = region_prefix_for(user)
+    return prefix is not None and code is not None and code.startswith(prefix)
 
 
 def _ancestor_codes(prefix: str) -> list[str]:
@@ -52,7 +72,8 @@ def _ancestor_codes(prefix: str) -> list[str]:
     return codes
 
 
-def regions_for(user) -> QuerySet[Region]:
+def region_list_for(*, user) -> QuerySet[Region]:
+    """Regions under the reviewer's authority; all for superusers; none for anyone else."""
     prefix = region_prefix_for(user)
     if prefix is None:
         return Region.objects.none()
@@ -60,32 +81,8 @@ def regions_for(user) -> QuerySet[Region]:
     return qs.filter(code__startswith=prefix) if prefix else qs
 
 
-def institutions_for(user) -> QuerySet[Institution]:
-    prefix = region_prefix_for(user)
-    if prefix is None:
-        return Institution.objects.none()
-    qs = Institution.objects.all()
-    return qs.filter(region__code__startswith=prefix) if prefix else qs
-
-
-def officers_for(user) -> QuerySet[User]:
-    """Officer accounts of the institutions in scope; never reviewers or doctors."""
-    prefix = region_prefix_for(user)
-    if prefix is None:
-        return User.objects.none()
-    qs = User.objects.filter(role=User.Role.OFFICER)
-    return qs.filter(institution__region__code__startswith=prefix) if prefix else qs
-
-
-def users_for(user) -> QuerySet[User]:
-    """All accounts for a superuser; a reviewer only the officer accounts in scope."""
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return User.objects.all()
-    return officers_for(user)
-
-
-def authorities_for(user) -> QuerySet[Authority]:
-    """Authorities in the reviewer's region plus those above it (their own chain), read-only."""
+def authority_list_for(*, user) -> QuerySet[Authority]:
+    """Authorities in the reviewer's region plus those above it (their own chain)."""
     prefix = region_prefix_for(user)
     if prefix is None:
         return Authority.objects.none()
@@ -95,7 +92,7 @@ def authorities_for(user) -> QuerySet[Authority]:
     return qs.filter(Q(region__code__startswith=prefix) | Q(region_id__in=_ancestor_codes(prefix)))
 
 
-def announcements_for(user) -> QuerySet[Announcement]:
+def announcement_list_for(*, user) -> QuerySet[Announcement]:
     """A reviewer's province's announcements; nationwide ones only for the national level and superusers."""
     province = province_code_for(user)
     if province is None:
@@ -104,23 +101,14 @@ def announcements_for(user) -> QuerySet[Announcement]:
     return qs.filter(region_id=province) if province else qs
 
 
-def reference_for(user, model) -> QuerySet:
-    """Reference lists (scopes, titles, reasons …): the whole list for reviewers, nothing for others."""
+def code_list_for(*, user, model: type[Model]) -> QuerySet:
+    """A code list (scopes, subjects, titles, reasons …) in the admin: whole for reviewers, none for others."""
     return model.objects.all() if region_prefix_for(user) is not None else model.objects.none()
 
 
-def region_code_in_scope(user, code: str | None) -> bool:
-    """Whether a region code lies inside the user's scope (for checks on data not yet saved)."""
-    prefix = region_prefix_for(user)
-    return prefix is not None and code is not None and code.startswith(prefix)
-
-
-def practice_records_for(user) -> QuerySet:
-    """Practice records whose main institution lies in the reviewer's region (all for a superuser)."""
-    from registrations.models import PracticeRecord
-
-    prefix = region_prefix_for(user)
-    if prefix is None:
-        return PracticeRecord.objects.none()
-    qs = PracticeRecord.objects.all()
-    return qs.filter(main_institution__region__code__startswith=prefix) if prefix else qs
+def announcement_list_current(*, province_code: str | None = None) -> QuerySet[Announcement]:
+    """Announcements in force, for everyone: nationwide ones and, given a province, that province's."""
+    qs = Announcement.objects.current().select_related("region")
+    if province_code:
+        qs = qs.filter(region__isnull=True) | qs.filter(region_id=province_code)
+    return qs
