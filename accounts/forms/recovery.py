@@ -1,5 +1,7 @@
 """ACC-6 forms: 找回您的登录账户 by phone, e-mail or personal information, then a new password."""
 
+import re
+
 from captcha.fields import CaptchaField
 from django import forms
 from django.contrib.auth import password_validation
@@ -8,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from docregsys.identity.crypto import normalize_id_number
+from docregsys.identity.normalize import normalize_code
 from docregsys.identity.validators import validate_email_address, validate_mobile, validate_real_name
 
 TOO_SHORT = _("密码长度不能少于8位。")
@@ -87,8 +90,8 @@ class RecoverCodeForm(forms.Form):
     )
 
     def clean_code(self):
-        code = self.cleaned_data["code"].strip()
-        if not code.isdigit():
+        code = normalize_code(self.cleaned_data["code"])
+        if not re.fullmatch(r"[0-9]{6}", code):
             raise forms.ValidationError(_("校验码为6位数字。"), code="code_format")
         return code
 
@@ -127,7 +130,7 @@ class RecoverPersonalForm(forms.Form):
         return number
 
     def clean_certificate_number(self):
-        return self.cleaned_data["certificate_number"].strip().upper()
+        return normalize_code(self.cleaned_data["certificate_number"])
 
 
 class RecoverSetPasswordForm(SetPasswordForm):

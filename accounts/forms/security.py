@@ -4,14 +4,20 @@ Two forms rather than two buttons in one: pressing Enter in the code field must 
 new code. The confirm form carries the phone/e-mail the code went to in a hidden field.
 """
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from docregsys.identity.normalize import normalize_code
 from docregsys.identity.validators import validate_email_address, validate_mobile
 
-code_validator = RegexValidator(r"^\d{6}$", _("校验码为6位数字。"), code="code_format")
+
+def code_validator(value):
+    """Six digits once normalised (X-4: "１２３４５６" is the code 123456; the service compares that form)."""
+    if not re.fullmatch(r"[0-9]{6}", normalize_code(value)):
+        raise ValidationError(_("校验码为6位数字。"), code="code_format")
 
 
 def _phone_field(label, help_text=""):
