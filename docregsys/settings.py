@@ -215,6 +215,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON bounded in depth, strict UTF-8: no request body ends in a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "docregsys.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "docregsys.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
