@@ -15,7 +15,7 @@ from functools import lru_cache
 import phonenumbers
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
+from django.core.validators import EmailValidator, MaxLengthValidator
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 from stdnum import numdb
@@ -203,6 +203,28 @@ def validate_username(value: str) -> str:
 
 
 # ---------------------------------------------------------------- ID-4 passwords
+
+
+# SPEC §12: a password is at most 128 characters (a 1 MB "password" would be hashed as given).
+PASSWORD_MAX_LENGTH = 128
+# The image captcha: the key django-simple-captcha issues (40 hex) and the characters typed.
+CAPTCHA_KEY_MAX_LENGTH = 40
+CAPTCHA_VALUE_MAX_LENGTH = 32
+
+
+def with_max_length(field, limit: int):
+    """Give a form field built by Django or a package (password pairs, captcha parts) a maximum length (X-4)."""
+    field.max_length = limit
+    field.validators.append(MaxLengthValidator(limit))
+    field.widget.attrs.setdefault("maxlength", str(limit))
+    return field
+
+
+def bounded_captcha(field):
+    """The captcha's two inputs (key, typed characters) bounded like every other field."""
+    with_max_length(field.fields[0], CAPTCHA_KEY_MAX_LENGTH)
+    with_max_length(field.fields[1], CAPTCHA_VALUE_MAX_LENGTH)
+    return field
 
 
 class MinimumLengthValidator(password_validation.MinimumLengthValidator):
