@@ -7,7 +7,7 @@ never reviewers or doctors. ID numbers appear masked only; the ciphertext never 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import BaseUserCreationForm, SetPasswordMixin, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +15,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from approvals.admin import ReviewerScopedAdmin
 from docregsys.exceptions import TransitionRefused
-from docregsys.identity.validators import validate_mobile, validate_real_name, validate_username
+from docregsys.identity.validators import (
+    PASSWORD_MAX_LENGTH,
+    validate_mobile,
+    validate_real_name,
+    validate_username,
+    with_max_length,
+)
 from docregsys.reference.selectors import authority_list_for
 from institutions.selectors import institution_list_for
 
@@ -40,6 +46,11 @@ def _clean_with(validator, value, *, required=False):
 
 class OfficerCreationForm(BaseUserCreationForm):
     """INS-1: an officer account: username, real name, phone, institution, password; role forced."""
+
+    # Fresh fields, bounded (X-4): BaseUserCreationForm's own objects are shared with Django's admin.
+    password1, password2 = (
+        with_max_length(field, PASSWORD_MAX_LENGTH) for field in SetPasswordMixin.create_password_fields()
+    )
 
     class Meta:
         model = User

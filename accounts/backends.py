@@ -3,21 +3,24 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from docregsys.identity.normalize import normalize_code, normalize_phone, normalize_text
+
 
 def user_for_login(identifier: str):
     """The account an identifier names, or None: username first, then verified phone, then certificate."""
     User = get_user_model()
-    identifier = (identifier or "").strip()
+    identifier = normalize_text(identifier)
     if not identifier:
         return None
     user = User.objects.filter(username=identifier).first()
     if user is not None:
         return user
-    if identifier.isdigit() and len(identifier) == 11:
-        return User.objects.filter(phone=identifier, phone_verified_at__isnull=False).first()
+    phone = normalize_phone(identifier)
+    if phone.isascii() and phone.isdigit() and len(phone) == 11:
+        return User.objects.filter(phone=phone, phone_verified_at__isnull=False).first()
     from qualifications.selectors import certificate_by_number
 
-    certificate = certificate_by_number(identifier)
+    certificate = certificate_by_number(normalize_code(identifier))
     if certificate is not None and certificate.id_number_digest:
         return User.objects.filter(
             role=User.Role.DOCTOR, id_number_digest=certificate.id_number_digest

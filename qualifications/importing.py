@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from docregsys.identity.crypto import IdType, identity_columns
+from docregsys.identity.normalize import normalize_code
 from docregsys.identity.validators import validate_id_number, validate_real_name
 from docregsys.reference.models import Category, ExamCategory, Level
 
@@ -333,7 +334,7 @@ def _parse_exam_result(row: dict[str, str], ctx: dict) -> tuple:
             if value
             else RowError("报考类别", "报考类别不能为空。")
         )
-    ticket = row["准考证号"]
+    ticket = normalize_code(row["准考证号"])
     if not _TICKET.match(ticket):
         errors.append(
             RowError("准考证号", f"准考证号“{ticket}”应为1至20位字母或数字。")
@@ -385,13 +386,13 @@ def _parse_certificate(row: dict[str, str], ctx: dict) -> tuple:
     take, out = fields.take, fields.values
 
     def number():
-        value = _required("资格证书编码", row["资格证书编码"]).upper()
+        value = normalize_code(_required("资格证书编码", row["资格证书编码"]))
         if not _CERT_NUMBER.match(value):
             raise RowError("资格证书编码", f"资格证书编码“{value}”应为1至32位字母或数字。")
         return value
 
     def ticket():
-        value = row["准考证号"]
+        value = normalize_code(row["准考证号"])
         if value and not _TICKET.match(value):
             raise RowError("准考证号", f"准考证号“{value}”应为1至20位字母或数字。")
         return value
@@ -427,7 +428,7 @@ def _parse_assessment(row: dict[str, str], ctx: dict) -> tuple:
         return f"{match[1]}-{match[2]}" if match[2] else match[1]
 
     def certificate_number():
-        value = row["执业证书编码"]
+        value = normalize_code(row["执业证书编码"])
         if value and not _CERT_NUMBER.match(value):
             raise RowError("执业证书编码", f"执业证书编码“{value}”应为1至32位字母或数字。")
         return value

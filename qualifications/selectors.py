@@ -1,6 +1,7 @@
 """QUA-4: verification lookups of the exam centre's records, by ID number or certificate number."""
 
-from docregsys.identity.crypto import id_number_digest, normalize_id_number
+from docregsys.identity.crypto import id_number_digest
+from docregsys.identity.normalize import normalize_code, normalize_id_number
 
 from .models import ExamResult, QualificationCertificate
 
@@ -25,7 +26,7 @@ def certificates_for_id_number(id_number: str) -> list[QualificationCertificate]
 
 def certificate_by_number(number: str) -> QualificationCertificate | None:
     """The certificate with this number, or None (one query on the unique index)."""
-    number = (number or "").strip().upper()
+    number = normalize_code(number)
     if not number:
         return None
     return QualificationCertificate.objects.filter(number=number).first()

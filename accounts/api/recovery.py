@@ -14,7 +14,14 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from docregsys.identity.crypto import normalize_id_number
-from docregsys.identity.validators import validate_email_address, validate_mobile, validate_real_name
+from docregsys.identity.validators import (
+    CAPTCHA_KEY_MAX_LENGTH,
+    CAPTCHA_VALUE_MAX_LENGTH,
+    PASSWORD_MAX_LENGTH,
+    validate_email_address,
+    validate_mobile,
+    validate_real_name,
+)
 
 from ..forms.recovery import password_errors
 from ..services import recovery as svc
@@ -36,8 +43,8 @@ def _django_validator(validator):
 class CaptchaInput(serializers.Serializer):
     """The image captcha: key from /captcha/refresh/, value typed by the person."""
 
-    captcha_key = serializers.CharField(max_length=40)
-    captcha_value = serializers.CharField(max_length=32)
+    captcha_key = serializers.CharField(max_length=CAPTCHA_KEY_MAX_LENGTH)
+    captcha_value = serializers.CharField(max_length=CAPTCHA_VALUE_MAX_LENGTH)
 
     def validate(self, attrs):
         try:
@@ -65,12 +72,12 @@ class EmailSendInput(CaptchaInput):
 
 class PhoneConfirmInput(serializers.Serializer):
     phone = serializers.CharField(max_length=20)
-    code = serializers.RegexField(r"^\d{6}$", error_messages={"invalid": _("校验码为6位数字。")})
+    code = serializers.RegexField(r"^\d{6}$", max_length=6, error_messages={"invalid": _("校验码为6位数字。")})
 
 
 class EmailConfirmInput(serializers.Serializer):
     email = serializers.CharField(max_length=60)
-    code = serializers.RegexField(r"^\d{6}$", error_messages={"invalid": _("校验码为6位数字。")})
+    code = serializers.RegexField(r"^\d{6}$", max_length=6, error_messages={"invalid": _("校验码为6位数字。")})
 
 
 class PersonalInput(CaptchaInput):
@@ -91,7 +98,7 @@ class PersonalInput(CaptchaInput):
 class PasswordInput(serializers.Serializer):
     uid = serializers.CharField(max_length=40)
     token = serializers.CharField(max_length=100)
-    new_password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
+    new_password = serializers.CharField(max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False, write_only=True)
 
 
 def _parse(serializer_class, request):

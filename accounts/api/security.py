@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from docregsys.exceptions import TransitionRefused
 from docregsys.identity.crypto import mask_email, mask_phone
+from docregsys.identity.validators import PASSWORD_MAX_LENGTH
 
 from ..forms.security import code_validator
 from ..selectors import activation_next_step
@@ -51,16 +52,18 @@ class SecurityEmailCodeSerializer(SecurityEmailSerializer):
 
 
 class SecurityPhoneChangeSerializer(SecurityPhoneSerializer):
-    password = serializers.CharField(label=_("当前登录密码"), trim_whitespace=False)
+    password = serializers.CharField(label=_("当前登录密码"), max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False)
 
 
 class SecurityEmailChangeSerializer(SecurityEmailSerializer):
-    password = serializers.CharField(label=_("当前登录密码"), trim_whitespace=False)
+    password = serializers.CharField(label=_("当前登录密码"), max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False)
 
 
 class SecurityPasswordSerializer(serializers.Serializer):
-    old_password = serializers.CharField(label=_("当前登录密码"), trim_whitespace=False)
-    new_password = serializers.CharField(label=_("新密码"), trim_whitespace=False)
+    old_password = serializers.CharField(
+        label=_("当前登录密码"), max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False
+    )
+    new_password = serializers.CharField(label=_("新密码"), max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False)
 
 
 class SecuritySentSerializer(serializers.Serializer):

@@ -36,8 +36,8 @@ def _django_rule(rule):
 
 
 class CaptchaFieldsMixin(serializers.Serializer):
-    captcha_key = serializers.CharField(help_text=_("GET captcha/ 返回的 key"))
-    captcha_value = serializers.CharField(help_text=_("图片中的字符"))
+    captcha_key = serializers.CharField(max_length=rules.CAPTCHA_KEY_MAX_LENGTH, help_text=_("GET captcha/ 返回的 key"))
+    captcha_value = serializers.CharField(max_length=rules.CAPTCHA_VALUE_MAX_LENGTH, help_text=_("图片中的字符"))
 
     def validate_captcha(self, attrs):
         # Single use, as on the web form: the key is spent whether the answer is right or wrong.
@@ -64,8 +64,12 @@ class SignupSerializer(CaptchaFieldsMixin, IdentitySerializer):
     phone = serializers.CharField(label=_("手机号码"), max_length=20)
     email = serializers.CharField(label=_("电子邮箱"), max_length=60)
     username = serializers.CharField(label=_("用户名称"), max_length=12)
-    password = serializers.CharField(label=_("登录密码"), write_only=True, trim_whitespace=False)
-    password_confirm = serializers.CharField(label=_("确认密码"), write_only=True, trim_whitespace=False)
+    password = serializers.CharField(
+        label=_("登录密码"), max_length=rules.PASSWORD_MAX_LENGTH, write_only=True, trim_whitespace=False
+    )
+    password_confirm = serializers.CharField(
+        label=_("确认密码"), max_length=rules.PASSWORD_MAX_LENGTH, write_only=True, trim_whitespace=False
+    )
     agree_privacy = serializers.BooleanField(label=_("我同意《隐私政策》"))
 
     def validate_phone(self, value):
@@ -177,10 +181,13 @@ class SignupApi(APIView):
 
 
 class TokenSerializer(CaptchaFieldsMixin, serializers.Serializer):
+    # Bounded before authenticate(): django-axes stores the username in a varchar(255).
     username = serializers.CharField(
-        label=_("登录账号"), help_text=_("用户名、已验证的手机号码或医师资格证书编码")
+        label=_("登录账号"), max_length=150, help_text=_("用户名、已验证的手机号码或医师资格证书编码")
     )
-    password = serializers.CharField(label=_("登录密码"), trim_whitespace=False, write_only=True)
+    password = serializers.CharField(
+        label=_("登录密码"), max_length=rules.PASSWORD_MAX_LENGTH, trim_whitespace=False, write_only=True
+    )
 
     def validate(self, attrs):
         self.validate_captcha(attrs)

@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from docregsys.identity.validators import PASSWORD_MAX_LENGTH
+
 from .signup import captcha_field
 
 
@@ -20,6 +22,7 @@ class LoginForm(AuthenticationForm):
     )
     password = forms.CharField(
         label=_("登录密码"),
+        max_length=PASSWORD_MAX_LENGTH,
         strip=False,
         help_text=_("密码区分大小写"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),

@@ -1,14 +1,24 @@
 """ACC-6 forms: 找回您的登录账户 by phone, e-mail or personal information, then a new password."""
 
+import re
+
 from captcha.fields import CaptchaField
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import SetPasswordForm, SetPasswordMixin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from docregsys.identity.crypto import normalize_id_number
-from docregsys.identity.validators import validate_email_address, validate_mobile, validate_real_name
+from docregsys.identity.normalize import normalize_code
+from docregsys.identity.validators import (
+    PASSWORD_MAX_LENGTH,
+    bounded_captcha,
+    validate_email_address,
+    validate_mobile,
+    validate_real_name,
+    with_max_length,
+)
 
 TOO_SHORT = _("密码长度不能少于8位。")
 
@@ -26,9 +36,11 @@ def password_errors(password: str, user) -> list[ValidationError]:
 
 
 def captcha_field() -> CaptchaField:
-    return CaptchaField(
-        label=_("验证码"),
-        error_messages={"invalid": _("验证码不正确，请重新输入。"), "required": _("请输入验证码。")},
+    return bounded_captcha(
+        CaptchaField(
+            label=_("验证码"),
+            error_messages={"invalid": _("验证码不正确，请重新输入。"), "required": _("请输入验证码。")},
+        )
     )
 
 
@@ -87,8 +99,8 @@ class RecoverCodeForm(forms.Form):
     )
 
     def clean_code(self):
-        code = self.cleaned_data["code"].strip()
-        if not code.isdigit():
+        code = normalize_code(self.cleaned_data["code"])
+        if not re.fullmatch(r"[0-9]{6}", code):
             raise forms.ValidationError(_("校验码为6位数字。"), code="code_format")
         return code
 
@@ -127,11 +139,16 @@ class RecoverPersonalForm(forms.Form):
         return number
 
     def clean_certificate_number(self):
-        return self.cleaned_data["certificate_number"].strip().upper()
+        return normalize_code(self.cleaned_data["certificate_number"])
 
 
 class RecoverSetPasswordForm(SetPasswordForm):
     """新密码 + 确认新密码, checked by the project's password validators."""
+
+    # Fresh fields, not SetPasswordForm's own objects: bounding those would change Django's form too.
+    new_password1, new_password2 = (
+        with_max_length(field, PASSWORD_MAX_LENGTH) for field in SetPasswordMixin.create_password_fields()
+    )
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(user, *args, **kwargs)

@@ -4,14 +4,20 @@ Two forms rather than two buttons in one: pressing Enter in the code field must 
 new code. The confirm form carries the phone/e-mail the code went to in a hidden field.
 """
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from docregsys.identity.validators import validate_email_address, validate_mobile
+from docregsys.identity.normalize import normalize_code
+from docregsys.identity.validators import PASSWORD_MAX_LENGTH, validate_email_address, validate_mobile
 
-code_validator = RegexValidator(r"^\d{6}$", _("校验码为6位数字。"), code="code_format")
+
+def code_validator(value):
+    """Six digits once normalised (X-4: "１２３４５６" is the code 123456; the service compares that form)."""
+    if not re.fullmatch(r"[0-9]{6}", normalize_code(value)):
+        raise ValidationError(_("校验码为6位数字。"), code="code_format")
 
 
 def _phone_field(label, help_text=""):
@@ -53,6 +59,7 @@ def _code_field(label):
 def _current_password_field():
     return forms.CharField(
         label=_("当前登录密码"),
+        max_length=PASSWORD_MAX_LENGTH,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": _("请输入当前登录密码。")},
@@ -93,7 +100,7 @@ class PhoneSendForm(_PhoneMixin, forms.Form):
 
 class PhoneConfirmForm(_ConfirmForm):
     destination_field = "phone"
-    phone = forms.CharField(required=False, widget=forms.HiddenInput)
+    phone = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     code = _code_field(_("请填写手机校验码"))
 
 
@@ -103,7 +110,7 @@ class EmailSendForm(_EmailMixin, forms.Form):
 
 class EmailConfirmForm(_ConfirmForm):
     destination_field = "email"
-    email = forms.CharField(required=False, widget=forms.HiddenInput)
+    email = forms.CharField(required=False, max_length=254, widget=forms.HiddenInput)
     code = _code_field(_("请填写邮箱校验码"))
 
 
@@ -122,12 +129,14 @@ class PasswordChangeForm(forms.Form):
 
     old_password = forms.CharField(
         label=_("当前登录密码"),
+        max_length=PASSWORD_MAX_LENGTH,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
         error_messages={"required": _("请输入当前登录密码。")},
     )
     new_password1 = forms.CharField(
         label=_("新密码"),
+        max_length=PASSWORD_MAX_LENGTH,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("密码至少8位，须同时包含字母和数字，区分大小写。"),
@@ -135,6 +144,7 @@ class PasswordChangeForm(forms.Form):
     )
     new_password2 = forms.CharField(
         label=_("确认新密码"),
+        max_length=PASSWORD_MAX_LENGTH,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": _("请再次输入新密码。")},

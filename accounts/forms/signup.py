@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from docregsys.identity.validators import (
+    PASSWORD_MAX_LENGTH,
+    bounded_captcha,
     validate_email_address,
     validate_mobile,
     validate_real_name,
@@ -21,14 +23,16 @@ CAPTCHA_INVALID = _("验证码不正确，请重新输入（不区分大小写�
 
 def captcha_field() -> CaptchaField:
     """The image captcha (验证码) every anonymous form carries."""
-    return CaptchaField(
-        label=_("验证码"),
-        help_text=_("请输入图片中的字符，看不清可点击“换一张”。"),
-        error_messages={
-            "invalid": CAPTCHA_INVALID,
-            "required": _("请输入验证码。"),
-            "incomplete": _("请输入验证码。"),
-        },
+    return bounded_captcha(
+        CaptchaField(
+            label=_("验证码"),
+            help_text=_("请输入图片中的字符，看不清可点击“换一张”。"),
+            error_messages={
+                "invalid": CAPTCHA_INVALID,
+                "required": _("请输入验证码。"),
+                "incomplete": _("请输入验证码。"),
+            },
+        )
     )
 
 
@@ -99,12 +103,14 @@ class SignupAccountForm(forms.Form):
     )
     password1 = forms.CharField(
         label=_("登录密码"),
+        max_length=PASSWORD_MAX_LENGTH,
         strip=False,
         help_text=_("医师自己设置密码，请牢记！ 密码至少8位，须同时包含字母和数字，区分大小写"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
         label=_("确认密码"),
+        max_length=PASSWORD_MAX_LENGTH,
         strip=False,
         help_text=_("请再次输入登录密码"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from docregsys.exceptions import TransitionRefused
+from docregsys.identity.normalize import normalize_code
 from docregsys.messaging.models import Channel
 from docregsys.messaging.services import message_enqueue
 from qualifications.models import ExamResult, QualificationCertificate
@@ -108,10 +109,6 @@ def _valid_institution(user: User):
 # ---------------------------------------------------------------------------------------- path a
 
 
-def _normalize_code(code: str) -> str:
-    return "".join((code or "").split()).upper()
-
-
 def activation_code_consume(*, record: ActivationCode, user: User) -> User:
     """Use up one code and activate its doctor in one transaction; a second, parallel use is refused."""
     now = timezone.now()
@@ -131,7 +128,7 @@ def activation_code_consume(*, record: ActivationCode, user: User) -> User:
 def account_activate_with_code(*, user: User, code: str) -> User:
     """ACC-5a: activate with the code the doctor's institution generated for them."""
     _attempt_take(user)
-    record = ActivationCode.objects.filter(code=_normalize_code(code)).first()
+    record = ActivationCode.objects.filter(code=normalize_code(code)).first()
     # Someone else's code is answered exactly like a wrong one: it reveals nothing.
     if record is None or record.doctor_id != user.pk:
         raise TransitionRefused(CODE_WRONG, code="code_invalid", field="code")
@@ -146,7 +143,7 @@ def account_activate_with_code(*, user: User, code: str) -> User:
 def account_activate_with_certificate(*, user: User, number: str) -> User:
     """ACC-5b: a doctor without a valid registration activates with their qualification-certificate number."""
     _attempt_take(user)
-    number = "".join((number or "").split())
+    number = normalize_code(number)
     certificate = QualificationCertificate.objects.filter(number=number).first()
     if (
         certificate is None
@@ -168,7 +165,7 @@ def account_activate_with_certificate(*, user: User, number: str) -> User:
 def account_activate_with_ticket(*, user: User, ticket: str) -> User:
     """ACC-5c: a new exam passer activates with the admission ticket number of a passing written exam."""
     _attempt_take(user)
-    ticket = "".join((ticket or "").split())
+    ticket = normalize_code(ticket)
     results = [
         r
         for r in ExamResult.objects.filter(admission_ticket=ticket).order_by("-year")

@@ -18,6 +18,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from docregsys.exceptions import TransitionRefused
+from docregsys.identity.normalize import normalize_code
 from docregsys.messaging.models import Channel
 from docregsys.messaging.services import message_enqueue
 
@@ -145,7 +146,7 @@ def code_confirm(*, purpose: str, destination: str, code: str, user: User | None
         if VerificationCode.objects.filter(pk=record.pk, used_at__isnull=False).exists():
             raise TransitionRefused(CODE_EXPIRED, code="code_expired", field="code")
         raise TransitionRefused(CODE_LOCKED, code="code_locked", field="code")
-    if not constant_time_compare(_hash(dest, (code or "").strip()), record.code_hash):
+    if not constant_time_compare(_hash(dest, normalize_code(code)), record.code_hash):
         raise TransitionRefused(CODE_INVALID, code="code_invalid", field="code")
     used = VerificationCode.objects.filter(pk=record.pk, used_at__isnull=True, expires_at__gt=now).update(
         used_at=now

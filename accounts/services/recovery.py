@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from docregsys.exceptions import TransitionRefused
 from docregsys.identity.crypto import id_number_digest, normalize_id_number
+from docregsys.identity.normalize import normalize_text
 from docregsys.messaging.models import Channel
 from qualifications.selectors import certificate_by_number
 
@@ -194,7 +195,7 @@ def account_recover_by_personal_info(
         )
     except TransitionRefused as exc:
         raise TransitionRefused(PERSONAL_LIMIT, code=exc.code, status=exc.status) from None
-    real_name = (real_name or "").strip()
+    real_name = normalize_text(real_name)
     number = normalize_id_number(id_number)
     refused = TransitionRefused(NO_MATCH, code="no_match")
     if not (real_name and number):

@@ -23,6 +23,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from docregsys.identity.normalize import normalize_id_number
+
 _NONCE_BYTES = 12
 
 
@@ -69,10 +71,6 @@ def _keys() -> tuple[AESGCM, bytes]:
 def reset_key_cache() -> None:
     """Forget the derived keys (tests that switch keys)."""
     _keys.cache_clear()
-
-
-def normalize_id_number(value: str) -> str:
-    return (value or "").strip().replace(" ", "").upper()
 
 
 def encrypt_id_number(value: str) -> str:

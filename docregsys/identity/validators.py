@@ -15,13 +15,19 @@ from functools import lru_cache
 import phonenumbers
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
+from django.core.validators import EmailValidator, MaxLengthValidator
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 from stdnum import numdb
 from stdnum.cn import ric
 
-from docregsys.identity.crypto import IdType, normalize_id_number
+from docregsys.identity.crypto import IdType
+from docregsys.identity.normalize import (
+    normalize_id_number,
+    normalize_phone,
+    normalize_text,
+    refuse_invisible,
+)
 
 # ---------------------------------------------------------------- ID-1 ID numbers
 
@@ -64,6 +70,7 @@ def validate_resident_id(value: str, *, today: dt.date | None = None) -> Residen
     number = normalize_id_number(value)
     if not number:
         raise ValidationError(_("请输入身份证号码。"), code="required")
+    refuse_invisible(number, label=_("身份证号码"))
     if len(number) == 15 and number.isdigit():
         raise ValidationError(
             _("不支持15位身份证号码（已停用），请输入18位居民身份证号码。"), code="id_15_digits"
@@ -111,6 +118,7 @@ def validate_id_number(id_type: str, value: str) -> str:
     label = IdType(id_type).label if id_type in IdType.values else _("证件")
     if not number:
         raise ValidationError(_("请输入%(t)s号码。") % {"t": label}, code="required")
+    refuse_invisible(number, label=_("证件号码"))
     if id_type not in _OTHER_ID_LENGTHS:
         raise ValidationError(_("不支持的证件类型。"), code="id_type")
     if not _ALNUM.match(number):
@@ -142,9 +150,10 @@ NAME_MAX = 28
 
 def validate_real_name(value: str, *, mainland: bool = True) -> str:
     """ID-2: Chinese characters only (a minority-name middle dot allowed), at most 28; returns it normalised."""
-    name = (value or "").strip()
+    name = normalize_text(value)
     if not name:
         raise ValidationError(_("请输入姓名。"), code="required")
+    refuse_invisible(name, label=_("姓名"))
     if mainland:
         # Seed 004 asks minority names to type the dot as "." — store the proper middle dot.
         name = name.replace(".", "·").replace("•", "·").replace("・", "·")
@@ -178,9 +187,10 @@ _USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9]{5,11}$")
 
 def validate_username(value: str) -> str:
     """ID-3: starts with a letter, 6–12 letters and digits."""
-    username = (value or "").strip()
+    username = normalize_text(value)
     if not username:
         raise ValidationError(_("请输入用户名。"), code="required")
+    refuse_invisible(username, label=_("用户名"))
     if not username[0].isascii() or not username[0].isalpha():
         raise ValidationError(_("用户名必须以英文字母开头。"), code="username_start")
     if not re.fullmatch(r"[A-Za-z0-9]+", username):
@@ -193,6 +203,28 @@ def validate_username(value: str) -> str:
 
 
 # ---------------------------------------------------------------- ID-4 passwords
+
+
+# SPEC §12: a password is at most 128 characters (a 1 MB "password" would be hashed as given).
+PASSWORD_MAX_LENGTH = 128
+# The image captcha: the key django-simple-captcha issues (40 hex) and the characters typed.
+CAPTCHA_KEY_MAX_LENGTH = 40
+CAPTCHA_VALUE_MAX_LENGTH = 32
+
+
+def with_max_length(field, limit: int):
+    """Give a form field built by Django or a package (password pairs, captcha parts) a maximum length (X-4)."""
+    field.max_length = limit
+    field.validators.append(MaxLengthValidator(limit))
+    field.widget.attrs.setdefault("maxlength", str(limit))
+    return field
+
+
+def bounded_captcha(field):
+    """The captcha's two inputs (key, typed characters) bounded like every other field."""
+    with_max_length(field.fields[0], CAPTCHA_KEY_MAX_LENGTH)
+    with_max_length(field.fields[1], CAPTCHA_VALUE_MAX_LENGTH)
+    return field
 
 
 class MinimumLengthValidator(password_validation.MinimumLengthValidator):
@@ -220,19 +252,24 @@ class LettersAndDigitsPasswordValidator:
 
 
 def validate_mobile(value: str) -> str:
-    """ID-5: an 11-digit mainland mobile number in the current numbering plan."""
-    number = re.sub(r"[\s-]", "", value or "")
-    if number.startswith("+86"):
-        number = number[3:]
+    """ID-5: an 11-digit mainland mobile number in the current numbering plan; returns it in ASCII digits."""
+    number = normalize_phone(value)
     if not number:
         raise ValidationError(_("请输入手机号码。"), code="required")
-    if not number.isdigit():
+    refuse_invisible(number, label=_("手机号码"))
+    # str.isdigit() is true for "¹" or "፩" too: only ASCII digits may reach phonenumbers.
+    if not (number.isascii() and number.isdigit()):
         raise ValidationError(_("手机号码只能由数字组成。"), code="mobile_characters")
     if len(number) != 11:
         raise ValidationError(
             _("手机号码应为11位数字，您输入了%(n)d位。") % {"n": len(number)}, code="mobile_length"
         )
-    parsed = phonenumbers.parse(number, "CN")
+    try:
+        parsed = phonenumbers.parse(number, "CN")
+    except phonenumbers.NumberParseException:
+        raise ValidationError(
+            _("%(n)s不是有效的中国大陆手机号码。") % {"n": number}, code="mobile_invalid"
+        ) from None
     kind = phonenumbers.number_type(parsed)
     if not phonenumbers.is_valid_number(parsed) or kind not in (
         phonenumbers.PhoneNumberType.MOBILE,
@@ -246,10 +283,11 @@ _email_validator = EmailValidator()
 
 
 def validate_email_address(value: str) -> str:
-    """ID-5: 5–60 characters, a valid address."""
-    email = (value or "").strip()
+    """ID-5: 5–60 characters, a valid address without invisible characters; returns it NFKC, lower case."""
+    email = normalize_text(value)
     if not email:
         raise ValidationError(_("请输入电子邮箱。"), code="required")
+    refuse_invisible(email, label=_("电子邮箱"))
     if not 5 <= len(email) <= 60:
         raise ValidationError(
             _("电子邮箱长度应为5至60个字符，您输入了%(n)d个。") % {"n": len(email)}, code="email_length"
