@@ -4,7 +4,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout, user_logged_in
+from django.contrib.auth import SESSION_KEY, logout, user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 from django.utils.cache import add_never_cache_headers
@@ -68,10 +68,14 @@ class NoStoreForAuthenticatedMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Read before the view: an API view without authentication classes replaces request.user by an
+        # anonymous one, yet the answer still goes to a browser holding a signed-in session.
+        session = getattr(request, "session", None)
+        signed_in = session is not None and SESSION_KEY in session
         response = self.get_response(request)
         # DRF puts a token-authenticated user on the underlying request too, so this sees API callers.
         user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
+        if signed_in or (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
             add_never_cache_headers(response)
         nonce = getattr(request, "csp_nonce", None)
         if nonce is not None:
