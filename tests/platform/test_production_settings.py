@@ -54,7 +54,9 @@ def test_production_cookies_hsts_and_redirects_are_strict():
     values = json.loads(result.stdout)
     assert values["SESSION_COOKIE_NAME"].startswith("__Host-")
     assert values["CSRF_COOKIE_NAME"].startswith("__Host-")
-    assert values["SESSION_COOKIE_SECURE"] and values["CSRF_COOKIE_SECURE"] and values["SESSION_COOKIE_HTTPONLY"]
+    assert (
+        values["SESSION_COOKIE_SECURE"] and values["CSRF_COOKIE_SECURE"] and values["SESSION_COOKIE_HTTPONLY"]
+    )
     assert values["SECURE_HSTS_SECONDS"] >= 183 * 24 * 60 * 60  # at least six months
     assert values["SECURE_HSTS_INCLUDE_SUBDOMAINS"]
     assert values["SECURE_SSL_REDIRECT"] and values["SECURE_REDIRECT_EXEMPT"] == ["^healthz$"]
@@ -95,7 +97,9 @@ def test_startup_refuses_a_missing_identity_key_when_debug_is_off():
     """Issue 8 §4: DEBUG=false with neither IDENTITY_KEY nor an existing key file stops every command."""
     result = run(["manage.py", "check"], production_env(IDENTITY_KEY=""))
     assert result.returncode != 0
-    assert "ImproperlyConfigured: IDENTITY_KEY (or an existing IDENTITY_KEY_FILE) must be set" in result.stderr
+    assert (
+        "ImproperlyConfigured: IDENTITY_KEY (or an existing IDENTITY_KEY_FILE) must be set" in result.stderr
+    )
 
 
 def test_an_identity_key_file_is_enough(tmp_path):

@@ -35,7 +35,9 @@ def _regex_url(regex: str) -> str:
     for pattern, sample in REGEX_SAMPLES:
         regex = pattern.sub(sample, regex)
     url = regex.replace("^", "").replace("$", "")
-    assert not re.search(r"[()\\\[\]*+?|]", url), f"cannot build a URL from {regex!r}: add a sample to REGEX_SAMPLES"
+    assert not re.search(r"[()\\\[\]*+?|]", url), (
+        f"cannot build a URL from {regex!r}: add a sample to REGEX_SAMPLES"
+    )
     return url
 
 
@@ -51,7 +53,8 @@ def all_urls():
                 assert isinstance(entry, URLPattern)
                 parts = [*prefix, entry.pattern]
                 url = "/" + "".join(
-                    _route_url(str(p)) if type(p).__name__ == "RoutePattern" else _regex_url(str(p)) for p in parts
+                    _route_url(str(p)) if type(p).__name__ == "RoutePattern" else _regex_url(str(p))
+                    for p in parts
                 )
                 urls.append(("".join(str(p) for p in parts), url))
 
@@ -81,7 +84,11 @@ def security_header_problems(response) -> list[str]:
             problems.append(f"{name} is {directives.get(name)}, expected {sources}")
     for name in ("script-src", "style-src"):
         sources = directives.get(name, [])
-        if sources[:1] != ["'self'"] or not any(s.startswith("'nonce-") for s in sources) or len(sources) != 2:
+        if (
+            sources[:1] != ["'self'"]
+            or not any(s.startswith("'nonce-") for s in sources)
+            or len(sources) != 2
+        ):
             problems.append(f"{name} is {sources}, expected 'self' and a nonce")
     for header, value in (
         ("X-Content-Type-Options", "nosniff"),
@@ -115,7 +122,10 @@ def test_the_url_walk_covers_admin_api_and_pages():
     assert urls["accounts/login/"] == "/accounts/login/"
     assert urls["admin/accounts/user/<path:object_id>/change/"] == "/admin/accounts/user/999999/change/"
     assert urls["qualifications/guides/<slug:origin>/"] == "/qualifications/guides/no-such-thing/"
-    assert urls["admin/accounts/user/^([^/]+)/history/([^/]+)/$"] == "/admin/accounts/user/999999/history/999999/"
+    assert (
+        urls["admin/accounts/user/^([^/]+)/history/([^/]+)/$"]
+        == "/admin/accounts/user/999999/history/999999/"
+    )
     assert "/api/v1/accounts/me/" in urls.values()
     assert "/admin/auth/" in urls.values()
 

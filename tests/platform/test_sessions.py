@@ -134,7 +134,9 @@ def test_page_login_rotates_the_session_key(client, doctor, monkeypatch):
     """ASVS V3.2.1: the login page (ACC-2) gives a new session id and starts the clocks."""
     monkeypatch.setattr("captcha.conf.settings.CAPTCHA_TEST_MODE", True)
     before = _planted_session_key(client)
-    response = client.post(reverse("accounts:login"), {"username": "doctor01", "password": PASSWORD, **CAPTCHA})
+    response = client.post(
+        reverse("accounts:login"), {"username": "doctor01", "password": PASSWORD, **CAPTCHA}
+    )
     assert response.status_code == 302
     assert client.session[SESSION_KEY] == str(doctor.pk)
     assert client.session.session_key != before
