@@ -198,3 +198,27 @@ def _request_for(user):
     request = RequestFactory().get("/admin/")
     request.user = user
     return request
+
+
+def test_an_idle_session_lands_on_login_with_the_chinese_message(live_server, page, context, screenshot):
+    """Issue 8 §4: after 30 idle minutes the next click shows the login page saying why, under the CSP."""
+    import time
+
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from docregsys.middleware import SEEN_KEY
+
+    doctor = UserFactory(username="doctor03", real_name="赵医生", activated=True)
+    sign_in(context, live_server, doctor)
+    watch = CspWatch(page)
+    page.set_viewport_size({"width": 375, "height": 812})
+    watch.visit(live_server.url + "/accounts/practice/")
+    session_key = next(c["value"] for c in context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME)
+    session = SessionStore(session_key=session_key)
+    session[SEEN_KEY] = int(time.time()) - 31 * 60
+    session.save()
+    page.goto(live_server.url + "/accounts/practice/")
+    page.wait_for_url("**/accounts/login/?next=/accounts/practice/")
+    assert page.get_by_text("登录已超时，为保护您的账户安全，请重新登录。").is_visible()
+    screenshot(page, "csp-session-expired-phone")
+    assert not watch.violations, "\n".join(watch.violations)
