@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -11,7 +13,10 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env("SECRET_KEY", default="django-insecure-dev-only-change-me" if DEBUG else environ.Env.NOTSET)
+SECRET_KEY = env("SECRET_KEY", default="django-insecure-dev-only-change-me" if DEBUG else "")
+if not DEBUG and not SECRET_KEY:
+    # Refuse to start rather than sign sessions and reset links with a guessable key.
+    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG=false.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -36,6 +41,7 @@ INSTALLED_APPS = [
     "captcha",
     "docregsys.reference",
     "docregsys.messaging",
+    "csp",
     "accounts",
     "approvals",
     "institutions",
@@ -46,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -53,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "docregsys.middleware.SessionLimitsMiddleware",
+    "docregsys.middleware.NoStoreForAuthenticatedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -115,6 +124,9 @@ LOGOUT_REDIRECT_URL = "home"
 IDENTITY_KEY = env("IDENTITY_KEY", default="")
 IDENTITY_KEY_FILE = env("IDENTITY_KEY_FILE", default=str(BASE_DIR / ".local" / "identity.key"))
 IDENTITY_KEY_AUTOCREATE = env.bool("IDENTITY_KEY_AUTOCREATE", default=DEBUG)
+if not DEBUG and not IDENTITY_KEY and not Path(IDENTITY_KEY_FILE).is_file():
+    # Without the key no stored ID number can be read or looked up: fail at startup, not at the first sign-up.
+    raise ImproperlyConfigured("IDENTITY_KEY (or an existing IDENTITY_KEY_FILE) must be set when DEBUG=false.")
 
 # Redis: with REDIS_URL unset there is no server to talk to: tasks run in-process, eagerly,
 # and the cache is local memory.
@@ -200,12 +212,47 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # An exam-centre file for a whole year is tens of MB.
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
 
+# ---- Security baseline (issue 8 §4, ASVS V3/V14); README "Security baseline" explains each value.
+# Sessions: 30 minutes idle, 12 hours at most since login (docregsys.middleware.SessionLimitsMiddleware);
+# the cookie itself lives no longer than the absolute limit (Django's default is two weeks).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT_SECONDS", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# __Host- cookies are only accepted over HTTPS, for the exact host and path /: no subdomain can set or
+# shadow them. Plain names in development, where the cookies are not Secure.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The container health check asks over plain HTTP from inside; it must not be sent to https.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# CSP (django-csp 4): no 'unsafe-inline' anywhere. Scripts and styles come from our own static files;
+# a <style>/<script> element a third-party template must keep carries the per-request nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
