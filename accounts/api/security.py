@@ -89,6 +89,8 @@ def _status(user):
 
 class _Endpoint(APIView):
     permission_classes = [IsAuthenticated, IsAccountHolder]
+    # "Verify your phone first" is a plain refusal on these pages, not the activation conflict.
+    refusal_status = {"not_verified": 400}
     input_class: type[serializers.Serializer]
 
     def post(self, request):

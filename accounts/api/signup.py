@@ -265,6 +265,8 @@ class IdentityApi(APIView):
     """检查和更新我的身份信息: correct name/ID before activation; answers the new check at once."""
 
     permission_classes = [DoctorOnly]
+    # After activation the identity is no longer the doctor's to change: forbidden here, not a conflict.
+    refusal_status = {"already_activated": status.HTTP_403_FORBIDDEN}
 
     @extend_schema(request=IdentitySerializer, responses=CheckSerializer)
     def put(self, request):

@@ -192,7 +192,7 @@ def account_recover_by_personal_info(
             daily_limit=PERSONAL_DAILY_LIMIT,
         )
     except TransitionRefused as exc:
-        raise TransitionRefused(PERSONAL_LIMIT, code=exc.code, status=exc.status) from None
+        raise TransitionRefused(PERSONAL_LIMIT, code=exc.code) from None
     real_name = (real_name or "").strip()
     number = normalize_id_number(id_number)
     refused = TransitionRefused(NO_MATCH, code="no_match")

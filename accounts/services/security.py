@@ -80,7 +80,7 @@ def _old_password_check(*, user: User, password: str, field: str = "password") -
     key = f"oldpw:{user.pk}"
     today = timezone.localdate()
     if SendQuota.objects.filter(key=key, day=today, day_count__gte=OLD_PASSWORD_DAILY_LIMIT).exists():
-        raise TransitionRefused(PASSWORD_LOCKED, code="password_locked", field=field, status=429)
+        raise TransitionRefused(PASSWORD_LOCKED, code="password_locked", field=field)
     if not user.check_password(password or ""):
         try:
             quota_take(key, interval_seconds=0, daily_limit=OLD_PASSWORD_DAILY_LIMIT)
