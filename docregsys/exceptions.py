@@ -17,7 +17,10 @@ class TransitionRefused(Exception):
         self.field = field
         super().__init__(str(self.message))
 
-    def add_to_form(self, form) -> None:
-        """Put the refusal on the form field it concerns (or on the form) so the page re-renders with it."""
-        field = self.field if self.field in getattr(form, "fields", {}) else None
-        form.add_error(field, self.message)
+    def add_to_form(self, form, *, fields: dict[str, str] | None = None) -> None:
+        """Put the refusal on the form field it concerns (or on the form) so the page re-renders with it.
+
+        `fields` names the form's field for a service's field where the two differ (new_password → new_password1).
+        """
+        field = (fields or {}).get(self.field, self.field)
+        form.add_error(field if field in getattr(form, "fields", {}) else None, self.message)

@@ -16,9 +16,9 @@ from rest_framework.response import Response
 from docregsys.identity.crypto import normalize_id_number
 from docregsys.identity.validators import validate_email_address, validate_mobile, validate_real_name
 
-from ..forms.recovery import password_errors
 from ..services import recovery as svc
 from ..services.codes import client_ip
+from ..services.passwords import password_errors
 
 CAPTCHA_INVALID = _("验证码不正确，请重新输入。")
 

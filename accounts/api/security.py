@@ -15,7 +15,6 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from docregsys.exceptions import TransitionRefused
 from docregsys.identity.crypto import mask_email, mask_phone
 
 from ..forms.security import code_validator
@@ -217,14 +216,9 @@ class PasswordChange(_Endpoint):
 
     def act(self, request, *, old_password, new_password):
         token = request.auth.key if isinstance(request.auth, Token) else None
-        try:
-            services.password_change(
-                user=request.user, old_password=old_password, new_password=new_password, keep_token=token
-            )
-        except TransitionRefused as exc:
-            if exc.field == "new_password1":
-                exc.field = "new_password"  # the web form's field name; here the input is new_password
-            raise
+        services.password_change(
+            user=request.user, old_password=old_password, new_password=new_password, keep_token=token
+        )
         if token is None:
             update_session_auth_hash(request, request.user)  # logged in by session: keep this one
         return Response({"detail": str(_("登录密码修改成功。"))}, status=status.HTTP_200_OK)

@@ -2,7 +2,6 @@
 
 from captcha.fields import CaptchaField
 from django import forms
-from django.contrib.auth import password_validation
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -10,19 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from docregsys.identity.crypto import normalize_id_number
 from docregsys.identity.validators import validate_email_address, validate_mobile, validate_real_name
 
-TOO_SHORT = _("密码长度不能少于8位。")
-
-
-def password_errors(password: str, user) -> list[ValidationError]:
-    """The project's password rules, each as one error; Django's zh-hans catalogue lacks "too short"."""
-    try:
-        password_validation.validate_password(password, user)
-    except ValidationError as error:
-        return [
-            ValidationError(TOO_SHORT, code=item.code) if item.code == "password_too_short" else item
-            for item in error.error_list
-        ]
-    return []
+from ..services.passwords import password_errors
 
 
 def captcha_field() -> CaptchaField:

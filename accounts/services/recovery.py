@@ -26,6 +26,7 @@ from qualifications.selectors import certificate_by_number
 
 from ..models import Channel, User, VerificationCode
 from .codes import code_confirm, code_issue, digest, quota_take, send_quota_take
+from .passwords import password_policy_check
 
 PHONE_SENT = _("如果该手机号码已通过验证，校验码已发送，5 分钟内有效。")
 EMAIL_SENT = _("如果该邮箱已通过验证，校验码已发送，5 分钟内有效。")
@@ -231,6 +232,7 @@ def account_password_reset(*, user: User, token: str, new_password: str) -> None
     """Set a new password with a valid reset token: the token, every session and every API token die."""
     from rest_framework.authtoken.models import Token
 
+    password_policy_check(password=new_password, user=user, field="new_password")
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         # Checked again under the row lock: two resets with one token give one success.

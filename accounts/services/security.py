@@ -7,7 +7,6 @@ re-checks, under a row lock, that no other account verified the same phone or e-
 
 from __future__ import annotations
 
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -22,6 +21,7 @@ from docregsys.identity.validators import validate_email_address, validate_mobil
 from ..models import Channel, SendQuota, User, VerificationCode
 from .codes import code_confirm, code_issue, digest, quota_take, send_quota_take
 from .outbox import message_enqueue
+from .passwords import password_policy_check
 
 PHONE_TAKEN = _("该手机号码已被其他账户验证使用，请更换手机号码。")
 EMAIL_TAKEN = _("该邮箱已被其他账户验证使用，请更换邮箱。")
@@ -194,13 +194,8 @@ def password_change(
     """Change the password; every other session dies (session hash) and API tokens but `keep_token` go."""
     _old_password_check(user=user, password=old_password, field="old_password")
     if old_password == new_password:
-        raise TransitionRefused(PASSWORD_SAME, code="password_same", field="new_password1")
-    try:
-        validate_password(new_password, user)
-    except ValidationError as exc:
-        raise TransitionRefused(
-            " ".join(str(m) for m in exc.messages), code="password_weak", field="new_password1"
-        ) from None
+        raise TransitionRefused(PASSWORD_SAME, code="password_same", field="new_password")
+    password_policy_check(password=new_password, user=user, field="new_password")
     now = timezone.now()
     with transaction.atomic():
         user.set_password(new_password)

@@ -11,6 +11,7 @@ from docregsys.identity.crypto import id_number_digest
 
 from ..models import User
 from ..selectors import DoctorRecords, doctor_records
+from .passwords import password_policy_check
 
 # The same words whoever owns the number: they must not tell a stranger whose account it is (ACC-1, ACC-6).
 ID_NUMBER_TAKEN = _("该身份证号已注册过账户。如忘记用户名或密码，请通过“找回您的登录账户”找回。")
@@ -41,6 +42,8 @@ def account_signup(
     if User.objects.filter(username__iexact=username).exists():
         raise TransitionRefused(USERNAME_TAKEN, code="username_taken", field="username")
     user = User(role=User.Role.DOCTOR, username=username, real_name=real_name, phone=phone, email=email)
+    # The validators compare the password with the username, name and e-mail of the account to be.
+    password_policy_check(password=password, user=user, field="password")
     user.set_id_number(id_number)
     user.set_password(password)
     try:

@@ -192,11 +192,14 @@ def recover_password(request):
             svc.account_password_reset(
                 user=user, token=grant["token"], new_password=form.cleaned_data["new_password1"]
             )
-        except TransitionRefused:
-            return _refuse_grant(request)
-        request.session.pop(GRANT_KEY, None)
-        messages.success(request, svc.RESET_DONE)
-        return redirect("accounts:login")
+        except TransitionRefused as exc:
+            if exc.field == "token":
+                return _refuse_grant(request)
+            exc.add_to_form(form, fields={"new_password": "new_password1"})
+        else:
+            request.session.pop(GRANT_KEY, None)
+            messages.success(request, svc.RESET_DONE)
+            return redirect("accounts:login")
     return render(
         request,
         "accounts/recovery/password.html",

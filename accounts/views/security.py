@@ -208,7 +208,7 @@ def password_change(request):
                 new_password=form.cleaned_data["new_password1"],
             )
         except TransitionRefused as exc:
-            exc.add_to_form(form)
+            exc.add_to_form(form, fields={"new_password": "new_password1"})
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("登录密码修改成功。"))
