@@ -72,7 +72,8 @@ def qualification_check_run(*, user: User) -> DoctorRecords:
 
 
 def account_identity_update(*, user: User, real_name: str, id_number: str) -> User:
-    """Correct the name/ID typed at sign-up; only before activation, never onto another account's number."""
+    """Correct the name/ID typed at sign-up (only before activation, never onto another account's number);
+    the qualification check runs again at once on the corrected identity."""
     if user.is_activated:
         raise TransitionRefused(ALREADY_ACTIVATED, code="already_activated")
     if _id_number_taken(id_number, exclude_pk=user.pk):
@@ -94,4 +95,5 @@ def account_identity_update(*, user: User, real_name: str, id_number: str) -> Us
     user.id_number_cipher = locked.id_number_cipher
     user.id_number_digest = locked.id_number_digest
     user.id_number_masked = locked.id_number_masked
+    qualification_check_run(user=user)
     return user

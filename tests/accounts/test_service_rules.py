@@ -2,15 +2,23 @@
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from accounts.selectors import activation_route_for
 from accounts.services.recovery import account_password_reset
 from accounts.services.security import password_change
 from accounts.services.signup import account_signup
 from docregsys.api import REFUSAL_STATUS, refusal_status
 from docregsys.exceptions import TransitionRefused
-from tests.factories import UserFactory, make_resident_id
+from tests.factories import (
+    CertificateFactory,
+    ExamResultFactory,
+    PracticeRecordFactory,
+    UserFactory,
+    make_resident_id,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +124,40 @@ def test_an_endpoint_may_answer_a_code_its_own_way():
     assert response.status_code == 403 and response.json()["errors"][0]["code"] == "already_activated"
     response = api.post("/api/v1/accounts/activation/code/", {"code": "ABCDEFGH"}, format="json")
     assert response.status_code == 409 and response.json()["errors"][0]["code"] == "already_activated"
+
+
+@pytest.mark.parametrize(
+    ("records", "path", "form_field"),
+    [
+        ("valid_record", "code", "code"),
+        ("certificate", "certificate", "number"),
+        ("passed_exam", "ticket", "ticket"),
+        ("nothing", None, None),
+    ],
+)
+def test_one_selector_says_which_activation_path_applies_to_page_and_api(client, records, path, form_field):
+    """ACC-5: activation_route_for decides; the page's form and the API's `paths` both come from it."""
+    user = UserFactory(
+        real_name="钱七", id_number=make_resident_id(seq="779"), checked=True, phone_verified=True
+    )
+    identity = {"real_name": "钱七", "id_number": make_resident_id(seq="779")}
+    if records == "valid_record":
+        record = PracticeRecordFactory(**identity)
+    elif records == "certificate":
+        CertificateFactory(**identity)
+    elif records == "passed_exam":
+        ExamResultFactory(**identity, passed=True)
+    route = activation_route_for(user=user)
+    assert route.path == path
+    assert route.institution == (record.main_institution if records == "valid_record" else None)
+    client.force_login(user)
+    page = client.get(reverse("accounts:activation"))
+    assert page.context["route"] == route
+    html = page.content.decode()
+    if form_field:
+        assert f'name="path" value="{path}"' in html and f'name="{form_field}"' in html
+    else:
+        assert 'name="path"' not in html
+    api = APIClient()
+    api.force_authenticate(user)
+    assert api.get("/api/v1/accounts/activation/").json()["paths"] == route.paths
