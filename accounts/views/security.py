@@ -161,22 +161,12 @@ def password_change(request):
 urlpatterns = [
     path("security/", security, name="security"),
     *(
-        path(
-            f"security/{channel.name}/",
-            code_page,
-            {"channel": channel, "mode": "verify"},
-            name=f"verify_{channel.name}",
-        )
+        path(f"security/{channel.name}/{suffix}", code_page, {"channel": channel, "mode": mode}, name=name)
         for channel in CHANNELS.values()
-    ),
-    *(
-        path(
-            f"security/{channel.name}/change/",
-            code_page,
-            {"channel": channel, "mode": "change"},
-            name=f"change_{channel.name}",
+        for mode, suffix, name in (
+            ("verify", "", f"verify_{channel.name}"),
+            ("change", "change/", f"change_{channel.name}"),
         )
-        for channel in CHANNELS.values()
     ),
     path("security/password/", password_change, name="password_change"),
 ]
