@@ -33,6 +33,7 @@ from .selectors import (
     user_list_for,
 )
 from .services.activation import activation_code_issue, activation_code_issue_refusal
+from .services.officers import officer_create, officer_create_refusal
 
 
 def _clean_with(validator, value, *, required=False):
@@ -45,7 +46,12 @@ def _clean_with(validator, value, *, required=False):
 
 
 class OfficerCreationForm(BaseUserCreationForm):
-    """INS-1: an officer account: username, real name, phone, institution, password; role forced."""
+    """INS-1: an officer account: username, real name, phone, institution, password; role forced.
+
+    The form parses; `officer_create` (called by UserAdmin.save_model) decides and writes.
+    """
+
+    admin_user = None  # set by UserAdmin.get_form: whose scope the institution must lie in
 
     # Fresh fields, bounded (X-4): BaseUserCreationForm's own objects are shared with Django's admin.
     password1, password2 = (
@@ -73,14 +79,28 @@ class OfficerCreationForm(BaseUserCreationForm):
     def clean_phone(self):
         return _clean_with(validate_mobile, self.cleaned_data.get("phone"), required=True)
 
-    def save(self, commit=True):
+    def clean(self):
+        cleaned = super().clean()
+        if self.admin_user is not None and cleaned.get("role", User.Role.OFFICER) == User.Role.OFFICER:
+            # The service's own rules, read before anything is written: the refusal lands on its field.
+            refusal = officer_create_refusal(
+                actor=self.admin_user,
+                username=cleaned.get("username") or "",
+                institution=cleaned.get("institution"),
+                password=cleaned.get("password1") or "",
+            )
+            # The password's rules are shown by BaseUserCreationForm._post_clean (which runs after this).
+            if refusal is not None and refusal.field != "password" and not self.has_error(refusal.field):
+                refusal.add_to_form(self)
+        return cleaned
+
+    def save(self, commit=False):
+        # Nothing is saved here: UserAdmin.save_model creates the account through officer_create.
         user = super().save(commit=False)
         user.role = User.Role.OFFICER
         user.is_staff = False
         user.is_superuser = False
         user.authority = None
-        if commit:
-            user.save()
         return user
 
 
@@ -102,8 +122,8 @@ class SuperuserCreationForm(OfficerCreationForm):
     def save(self, commit=True):
         user = BaseUserCreationForm.save(self, commit=False)
         user.is_staff = user.role == User.Role.REVIEWER
-        if commit:
-            user.save()
+        if commit and user.role != User.Role.OFFICER:
+            user.save()  # an officer is created by UserAdmin.save_model through officer_create
         return user
 
 
@@ -247,7 +267,10 @@ class UserAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin, DjangoUserAdmin):
             kwargs.setdefault("form", SuperuserCreationForm if obj is None else SuperuserChangeForm)
         else:
             kwargs.setdefault("form", OfficerCreationForm if obj is None else OfficerChangeForm)
-        return super().get_form(request, obj, **kwargs)
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None:
+            form = type(form.__name__, (form,), {"admin_user": request.user})
+        return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "institution":
@@ -257,6 +280,20 @@ class UserAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin, DjangoUserAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
+        if not change and obj.role == User.Role.OFFICER:
+            # INS-1: the service creates the officer; the admin shows what it made.
+            data = form.cleaned_data
+            created = officer_create(
+                actor=request.user,
+                username=data["username"],
+                real_name=data["real_name"],
+                institution=data["institution"],
+                phone=data["phone"],
+                password=data["password1"],
+            )
+            obj.__dict__.update({k: v for k, v in created.__dict__.items() if k != "_state"})
+            obj._state.adding = False
+            return
         if obj.role == User.Role.REVIEWER:
             obj.is_staff = True  # a reviewer works in the admin; role and authority say what they see
         super().save_model(request, obj, form, change)

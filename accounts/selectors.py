@@ -14,7 +14,7 @@ from qualifications.models import AssessmentResult, ExamResult, QualificationCer
 from registrations.models import PracticeRecord
 from registrations.selectors import practice_records_for_digest
 
-from .models import ActivationCode, User
+from .models import ActivationCode, ActivationPath, User
 
 
 @dataclass
@@ -74,6 +74,31 @@ def assessments_for(user: User) -> list[AssessmentResult]:
     if not user.id_number_digest:
         return []
     return list(AssessmentResult.objects.filter(id_number_digest=user.id_number_digest).order_by("-cycle"))
+
+
+@dataclass(frozen=True)
+class ActivationRoute:
+    """ACC-5: the one path (a, b or c) that applies to a doctor now, and for path a where to ask for the code."""
+
+    path: str | None  # ActivationPath.INSTITUTION_CODE, CERTIFICATE, ADMISSION_TICKET; None: no record allows one
+    institution: object = None  # path a: the main institution of the valid practice record
+
+    @property
+    def paths(self) -> list[str]:
+        """Every path open to this doctor: this one, and ACC-5d (an approved 注册/变更) always."""
+        return [*([self.path] if self.path else []), ActivationPath.APPROVAL.value]
+
+
+def activation_route_for(*, user: User, records: DoctorRecords | None = None) -> ActivationRoute:
+    """Seed 002 FAQ: a valid registration → the institution's code; else the certificate; else the ticket."""
+    records = doctor_records(user) if records is None else records
+    if valid := records.valid_records:
+        return ActivationRoute(ActivationPath.INSTITUTION_CODE.value, valid[0].main_institution)
+    if records.certificates:
+        return ActivationRoute(ActivationPath.CERTIFICATE.value)
+    if records.passed_exams:
+        return ActivationRoute(ActivationPath.ADMISSION_TICKET.value)
+    return ActivationRoute(None)
 
 
 @dataclass

@@ -26,11 +26,37 @@ def _flatten(detail, field=None):
     return [{"field": field, "code": getattr(detail, "code", "invalid"), "message": str(detail)}]
 
 
+# A refusal's HTTP status, by its code: the one place where the API decides (400 for any code not listed).
+REFUSAL_STATUS = {
+    # The state of the account (or of someone else's) conflicts with the request.
+    "id_number_taken": status.HTTP_409_CONFLICT,
+    "username_taken": status.HTTP_409_CONFLICT,
+    "already_activated": status.HTTP_409_CONFLICT,
+    "not_checked": status.HTTP_409_CONFLICT,
+    "not_verified": status.HTTP_409_CONFLICT,
+    "has_valid_record": status.HTTP_409_CONFLICT,
+    "not_registered_here": status.HTTP_409_CONFLICT,
+    # Counters: codes, guesses and attempts per minute or day.
+    "too_soon": status.HTTP_429_TOO_MANY_REQUESTS,
+    "daily_limit": status.HTTP_429_TOO_MANY_REQUESTS,
+    "attempts_exhausted": status.HTTP_429_TOO_MANY_REQUESTS,
+    "password_locked": status.HTTP_429_TOO_MANY_REQUESTS,
+    # Not this kind of account.
+    "not_doctor": status.HTTP_403_FORBIDDEN,
+}
+
+
+def refusal_status(exc: TransitionRefused, view=None) -> int:
+    """The HTTP status of a refusal; a view may answer a code differently (`refusal_status` attribute)."""
+    overrides = getattr(view, "refusal_status", None) or {}
+    return overrides.get(exc.code) or REFUSAL_STATUS.get(exc.code, status.HTTP_400_BAD_REQUEST)
+
+
 def exception_handler(exc, context):
     if isinstance(exc, TransitionRefused):
         return Response(
             {"errors": [{"field": exc.field, "code": exc.code, "message": str(exc.message)}]},
-            status=exc.status,
+            status=refusal_status(exc, context.get("view")),
         )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

@@ -1,20 +1,26 @@
-"""The one domain exception: a service refuses an action, with a Chinese message for the user."""
+"""The one domain exception: a service refuses an action, with a code and a Chinese message for the user."""
 
 from django.utils.translation import gettext_lazy as _
 
 
 class TransitionRefused(Exception):
-    """A rule refused the action. Views show `message` next to `field` (or above the form), the API
-    answers 400 with {"errors": [{"field", "code", "message"}]}, the admin uses message_user()."""
+    """A rule refused the action: a stable `code`, a message for the person and the `field` it concerns.
 
-    def __init__(self, message=None, *, code: str = "refused", field: str | None = None, status: int = 400):
+    It says nothing about HTTP: each interface turns the code into its own answer in one place — the
+    API's exception handler (`docregsys.api.REFUSAL_STATUS`), `add_to_form` for pages, message_user()
+    in the admin.
+    """
+
+    def __init__(self, message=None, *, code: str = "refused", field: str | None = None):
         self.message = message or _("操作未能完成。")
         self.code = code
         self.field = field
-        self.status = status
         super().__init__(str(self.message))
 
-    def add_to_form(self, form) -> None:
-        """Put the refusal on the form field it concerns (or on the form) so the page re-renders with it."""
-        field = self.field if self.field in getattr(form, "fields", {}) else None
-        form.add_error(field, self.message)
+    def add_to_form(self, form, *, fields: dict[str, str] | None = None) -> None:
+        """Put the refusal on the form field it concerns (or on the form) so the page re-renders with it.
+
+        `fields` names the form's field for a service's field where the two differ (new_password → new_password1).
+        """
+        field = (fields or {}).get(self.field, self.field)
+        form.add_error(field if field in getattr(form, "fields", {}) else None, self.message)

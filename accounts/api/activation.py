@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from ..selectors import activation_next_step, doctor_records
+from ..selectors import activation_next_step, activation_route_for
 from ..services.activation import (
     account_activate_with_certificate,
     account_activate_with_code,
@@ -37,16 +37,9 @@ def _state(user) -> dict:
     }
     if user.is_activated:
         return data
-    records = doctor_records(user)
-    valid = records.valid_records
-    if valid:
-        data["paths"] = ["code"]
-        data["institution"] = valid[0].main_institution.name
-    elif records.certificates:
-        data["paths"] = ["certificate"]
-    elif records.passed_exams:
-        data["paths"] = ["ticket"]
-    data["paths"].append("approval")  # ACC-5d: a 注册/变更 application activates on approval
+    route = activation_route_for(user=user)
+    data["paths"] = route.paths
+    data["institution"] = route.institution.name if route.institution else None
     data["may_activate"] = activation_refusal(user) is None
     if step := activation_next_step(user):
         data["next_step"] = {"label": str(step.label), "url": step.url, "reason": str(step.reason)}

@@ -8,6 +8,7 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from docregsys.api import error_response
+from docregsys.identity.crypto import mask_id_number
 
 from ..selectors import activation_next_step, assessments_for, doctor_records
 
@@ -42,8 +43,19 @@ class ProfileSerializer(serializers.Serializer):
         )
 
 
+class MaskedCertificateNumberField(serializers.CharField):
+    """资格证书编码 = year + province + category + the holder's full ID number (X-3): masked like the ID.
+
+    Masked even here, for the doctor: API answers end up in clients' caches and logs; the one place that
+    shows the whole number is the doctor's own 资格信息 page.
+    """
+
+    def to_representation(self, value):
+        return mask_id_number(value) if value else ""
+
+
 class CertificateSerializer(serializers.Serializer):
-    number = serializers.CharField()
+    number = MaskedCertificateNumberField(help_text=_("资格证书编码（部分隐藏）"))
     level = serializers.CharField(source="get_level_display")
     category = serializers.CharField(source="get_category_display")
     year_obtained = serializers.IntegerField()
@@ -63,7 +75,7 @@ class ExamSerializer(serializers.Serializer):
 
 class PracticeRecordSerializer(serializers.Serializer):
     certificate_number = serializers.CharField()
-    qualification_number = serializers.CharField()
+    qualification_number = MaskedCertificateNumberField(help_text=_("资格证书编码（部分隐藏）"))
     level = serializers.CharField(source="get_level_display")
     category = serializers.CharField(source="get_category_display")
     scopes = serializers.SerializerMethodField()

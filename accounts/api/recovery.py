@@ -18,14 +18,13 @@ from docregsys.identity.validators import (
     CAPTCHA_KEY_MAX_LENGTH,
     CAPTCHA_VALUE_MAX_LENGTH,
     PASSWORD_MAX_LENGTH,
-    validate_email_address,
-    validate_mobile,
     validate_real_name,
 )
 
-from ..forms.recovery import password_errors
+from ..channels import CHANNELS, ContactChannel
 from ..services import recovery as svc
 from ..services.codes import client_ip
+from ..services.passwords import password_errors
 
 CAPTCHA_INVALID = _("验证码不正确，请重新输入。")
 
@@ -56,28 +55,32 @@ class CaptchaInput(serializers.Serializer):
         return attrs
 
 
-class PhoneSendInput(CaptchaInput):
-    phone = serializers.CharField(max_length=20)
+def _contact_inputs(channel: ContactChannel) -> tuple[type, type]:
+    """Step 1 ({phone} + captcha) and step 2 ({phone, code}) bodies of one channel, named as before."""
+    title = channel.name.title()
 
-    def validate_phone(self, value):
-        return _django_validator(validate_mobile)(value)
+    def validate_value(self, value):
+        return _django_validator(channel.validate)(value)
 
-
-class EmailSendInput(CaptchaInput):
-    email = serializers.CharField(max_length=60)
-
-    def validate_email(self, value):
-        return _django_validator(validate_email_address)(value)
-
-
-class PhoneConfirmInput(serializers.Serializer):
-    phone = serializers.CharField(max_length=20)
-    code = serializers.RegexField(r"^\d{6}$", max_length=6, error_messages={"invalid": _("校验码为6位数字。")})
-
-
-class EmailConfirmInput(serializers.Serializer):
-    email = serializers.CharField(max_length=60)
-    code = serializers.RegexField(r"^\d{6}$", max_length=6, error_messages={"invalid": _("校验码为6位数字。")})
+    send = type(
+        f"{title}SendInput",
+        (CaptchaInput,),
+        {
+            channel.name: serializers.CharField(max_length=channel.max_length),
+            f"validate_{channel.name}": validate_value,
+        },
+    )
+    confirm = type(
+        f"{title}ConfirmInput",
+        (serializers.Serializer,),
+        {
+            channel.name: serializers.CharField(max_length=channel.max_length),
+            "code": serializers.RegexField(
+                r"^\d{6}$", max_length=6, error_messages={"invalid": _("校验码为6位数字。")}
+            ),
+        },
+    )
+    return send, confirm
 
 
 class PersonalInput(CaptchaInput):
@@ -144,34 +147,29 @@ def _public(request_serializer, response_serializer):
     return decorate
 
 
-@_public(PhoneSendInput, DetailOutput)
-def phone_send(request):
-    """Send a recovery code to a verified phone; the same answer for any number."""
-    data = _parse(PhoneSendInput, request)
-    svc.account_recover_by_phone_send(phone=data["phone"], client=client_ip(request))
-    return Response({"detail": str(svc.PHONE_SENT)})
+def _contact_views(channel: ContactChannel):
+    """通过手机 / 邮箱找回 for REST clients: send (the same answer for any value), then confirm → the grant."""
+    send_input, confirm_input = _contact_inputs(channel)
 
+    def send(request):
+        data = _parse(send_input, request)
+        svc.account_recover_by_contact_send(
+            channel=channel, value=data[channel.name], client=client_ip(request)
+        )
+        return Response({"detail": str(channel.recover_sent)})
 
-@_public(PhoneConfirmInput, GrantOutput)
-def phone_confirm(request):
-    """The code from the SMS → masked username + uid + token for recover/password/."""
-    data = _parse(PhoneConfirmInput, request)
-    return Response(_grant_body(svc.account_recover_by_phone_confirm(phone=data["phone"], code=data["code"])))
+    def confirm(request):
+        data = _parse(confirm_input, request)
+        grant = svc.account_recover_by_contact_confirm(
+            channel=channel, value=data[channel.name], code=data["code"]
+        )
+        return Response(_grant_body(grant))
 
-
-@_public(EmailSendInput, DetailOutput)
-def email_send(request):
-    """Send a recovery code to a verified e-mail; the same answer for any address."""
-    data = _parse(EmailSendInput, request)
-    svc.account_recover_by_email_send(email=data["email"], client=client_ip(request))
-    return Response({"detail": str(svc.EMAIL_SENT)})
-
-
-@_public(EmailConfirmInput, GrantOutput)
-def email_confirm(request):
-    """The code from the e-mail → masked username + uid + token for recover/password/."""
-    data = _parse(EmailConfirmInput, request)
-    return Response(_grant_body(svc.account_recover_by_email_confirm(email=data["email"], code=data["code"])))
+    noun = {"phone": "phone", "email": "e-mail"}[channel.name]
+    send.__name__, confirm.__name__ = f"{channel.name}_send", f"{channel.name}_confirm"
+    send.__doc__ = f"Send a recovery code to a verified {noun}; the same answer for any value."
+    confirm.__doc__ = f"The code from the {noun} → masked username + uid + token for recover/password/."
+    return _public(send_input, DetailOutput)(send), _public(confirm_input, GrantOutput)(confirm)
 
 
 @_public(PersonalInput, PersonalOutput)
@@ -218,10 +216,15 @@ def password(request):
 
 
 urlpatterns = [
-    path("recover/phone/send/", phone_send, name="recover_phone_send"),
-    path("recover/phone/confirm/", phone_confirm, name="recover_phone_confirm"),
-    path("recover/email/send/", email_send, name="recover_email_send"),
-    path("recover/email/confirm/", email_confirm, name="recover_email_confirm"),
+    *(
+        route
+        for channel in CHANNELS.values()
+        for send, confirm in [_contact_views(channel)]
+        for route in (
+            path(f"recover/{channel.name}/send/", send, name=f"recover_{channel.name}_send"),
+            path(f"recover/{channel.name}/confirm/", confirm, name=f"recover_{channel.name}_confirm"),
+        )
+    ),
     path("recover/personal/", personal, name="recover_personal"),
     path("recover/password/", password, name="recover_password"),
 ]

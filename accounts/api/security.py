@@ -15,10 +15,9 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from docregsys.exceptions import TransitionRefused
-from docregsys.identity.crypto import mask_email, mask_phone
 from docregsys.identity.validators import PASSWORD_MAX_LENGTH
 
+from ..channels import CHANNELS, ContactChannel
 from ..forms.security import code_validator
 from ..selectors import activation_next_step
 from ..services import security as services
@@ -35,28 +34,23 @@ class IsAccountHolder(BasePermission):
         )
 
 
-class SecurityPhoneSerializer(serializers.Serializer):
-    phone = serializers.CharField(label=_("手机号码"), max_length=20)
+def _contact_serializers(channel: ContactChannel) -> dict[str, type[serializers.Serializer]]:
+    """The request bodies of one channel: {phone} / {phone, code} / {phone, password} (and the same for email).
 
-
-class SecurityEmailSerializer(serializers.Serializer):
-    email = serializers.CharField(label=_("电子邮箱"), max_length=254)
-
-
-class SecurityPhoneCodeSerializer(SecurityPhoneSerializer):
-    code = serializers.CharField(label=_("校验码"), max_length=6, validators=[code_validator])
-
-
-class SecurityEmailCodeSerializer(SecurityEmailSerializer):
-    code = serializers.CharField(label=_("校验码"), max_length=6, validators=[code_validator])
-
-
-class SecurityPhoneChangeSerializer(SecurityPhoneSerializer):
-    password = serializers.CharField(label=_("当前登录密码"), max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False)
-
-
-class SecurityEmailChangeSerializer(SecurityEmailSerializer):
-    password = serializers.CharField(label=_("当前登录密码"), max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False)
+    Named as before (SecurityPhoneSerializer …) so the OpenAPI components keep their names.
+    """
+    title = channel.name.title()
+    value = {channel.name: serializers.CharField(label=channel.label, max_length=channel.max_length)}
+    code = {"code": serializers.CharField(label=_("校验码"), max_length=6, validators=[code_validator])}
+    password = {
+        "password": serializers.CharField(
+            label=_("当前登录密码"), max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False
+        )
+    }
+    return {
+        kind: type(f"Security{title}{kind}Serializer", (serializers.Serializer,), {**value, **extra})
+        for kind, extra in (("", {}), ("Code", code), ("Change", password))
+    }
 
 
 class SecurityPasswordSerializer(serializers.Serializer):
@@ -92,6 +86,8 @@ def _status(user):
 
 class _Endpoint(APIView):
     permission_classes = [IsAuthenticated, IsAccountHolder]
+    # "Verify your phone first" is a plain refusal on these pages, not the activation conflict.
+    refusal_status = {"not_verified": 400}
     input_class: type[serializers.Serializer]
 
     def post(self, request):
@@ -100,114 +96,86 @@ class _Endpoint(APIView):
         return self.act(request, **data.validated_data)
 
 
-def _sent(destination, mask):
-    return Response({"sent_to": mask(destination), "expires_in": settings.CODE_TTL_SECONDS}, status=202)
+class _Send(_Endpoint):
+    channel: ContactChannel
+    send = None  # the service, set per route
 
-
-@extend_schema(request=SecurityPhoneSerializer, responses={202: SecuritySentSerializer}, tags=["accounts"])
-class PhoneVerifySend(_Endpoint):
-    """ACC-4: send a verification code to the account's (still unverified) phone."""
-
-    input_class = SecurityPhoneSerializer
-
-    def act(self, request, *, phone):
-        return _sent(
-            services.phone_verify_send(user=request.user, phone=phone, client=client_ip(request)), mask_phone
+    def act(self, request, **data):
+        value = data.pop(self.channel.name)
+        sent = self.send(
+            channel=self.channel, user=request.user, value=value, client=client_ip(request), **data
+        )
+        return Response(
+            {"sent_to": self.channel.mask(sent), "expires_in": settings.CODE_TTL_SECONDS}, status=202
         )
 
 
-@extend_schema(
-    request=SecurityPhoneCodeSerializer, responses={200: SecurityStatusSerializer}, tags=["accounts"]
-)
-class PhoneVerifyConfirm(_Endpoint):
-    """ACC-4: the code from the SMS; the phone becomes verified."""
+class _Confirm(_Endpoint):
+    channel: ContactChannel
+    confirm = None  # the service, set per route
 
-    input_class = SecurityPhoneCodeSerializer
-
-    def act(self, request, *, phone, code):
-        services.phone_verify_confirm(user=request.user, phone=phone, code=code)
+    def act(self, request, *, code, **data):
+        self.confirm(channel=self.channel, user=request.user, value=data[self.channel.name], code=code)
         return Response(_status(request.user))
 
 
-@extend_schema(request=SecurityEmailSerializer, responses={202: SecuritySentSerializer}, tags=["accounts"])
-class EmailVerifySend(_Endpoint):
-    """ACC-4: send a verification code to the account's (still unverified) e-mail address."""
-
-    input_class = SecurityEmailSerializer
-
-    def act(self, request, *, email):
-        return _sent(
-            services.email_verify_send(user=request.user, email=email, client=client_ip(request)), mask_email
-        )
-
-
-@extend_schema(
-    request=SecurityEmailCodeSerializer, responses={200: SecurityStatusSerializer}, tags=["accounts"]
-)
-class EmailVerifyConfirm(_Endpoint):
-    """ACC-4: the code from the e-mail; the address becomes verified."""
-
-    input_class = SecurityEmailCodeSerializer
-
-    def act(self, request, *, email, code):
-        services.email_verify_confirm(user=request.user, email=email, code=code)
-        return Response(_status(request.user))
+# What each endpoint does, per mode; the docstring becomes the operation's description.
+_MODES = {
+    "verify": (
+        services.contact_verify_send,
+        services.contact_verify_confirm,
+        "",
+        "ACC-4: send a verification code to the account's (still unverified) {noun}.",
+        "ACC-4: the code received; the {noun} becomes verified.",
+    ),
+    "change": (
+        services.contact_change_send,
+        services.contact_change_confirm,
+        "Change",
+        "ACC-7: current password + new {noun}; a code goes to the new one.",
+        "ACC-7: the code from the new {noun}; it replaces the old one.",
+    ),
+}
+_NOUNS = {"phone": "phone", "email": "e-mail address"}
 
 
-@extend_schema(
-    request=SecurityPhoneChangeSerializer, responses={202: SecuritySentSerializer}, tags=["accounts"]
-)
-class PhoneChangeSend(_Endpoint):
-    """ACC-7: current password + new phone; a code goes to the new phone."""
-
-    input_class = SecurityPhoneChangeSerializer
-
-    def act(self, request, *, phone, password):
-        sent = services.phone_change_send(
-            user=request.user, password=password, phone=phone, client=client_ip(request)
-        )
-        return _sent(sent, mask_phone)
-
-
-@extend_schema(
-    request=SecurityPhoneCodeSerializer, responses={200: SecurityStatusSerializer}, tags=["accounts"]
-)
-class PhoneChangeConfirm(_Endpoint):
-    """ACC-7: the code from the new phone; it replaces the old one."""
-
-    input_class = SecurityPhoneCodeSerializer
-
-    def act(self, request, *, phone, code):
-        services.phone_change_confirm(user=request.user, phone=phone, code=code)
-        return Response(_status(request.user))
-
-
-@extend_schema(
-    request=SecurityEmailChangeSerializer, responses={202: SecuritySentSerializer}, tags=["accounts"]
-)
-class EmailChangeSend(_Endpoint):
-    """ACC-7: current password + new e-mail; a code goes to the new address."""
-
-    input_class = SecurityEmailChangeSerializer
-
-    def act(self, request, *, email, password):
-        sent = services.email_change_send(
-            user=request.user, password=password, email=email, client=client_ip(request)
-        )
-        return _sent(sent, mask_email)
-
-
-@extend_schema(
-    request=SecurityEmailCodeSerializer, responses={200: SecurityStatusSerializer}, tags=["accounts"]
-)
-class EmailChangeConfirm(_Endpoint):
-    """ACC-7: the code from the new address; it replaces the old one."""
-
-    input_class = SecurityEmailCodeSerializer
-
-    def act(self, request, *, email, code):
-        services.email_change_confirm(user=request.user, email=email, code=code)
-        return Response(_status(request.user))
+def _contact_routes():
+    for channel in CHANNELS.values():
+        bodies = _contact_serializers(channel)
+        for mode, (send, confirm, kind, send_doc, confirm_doc) in _MODES.items():
+            noun = _NOUNS[channel.name]
+            sender = extend_schema(
+                request=bodies[kind], responses={202: SecuritySentSerializer}, tags=["accounts"]
+            )(
+                type(
+                    f"{channel.name.title()}{mode.title()}Send",
+                    (_Send,),
+                    {
+                        "__doc__": send_doc.format(noun=noun),
+                        "channel": channel,
+                        "input_class": bodies[kind],
+                        "send": staticmethod(send),
+                    },
+                )
+            )
+            confirmer = extend_schema(
+                request=bodies["Code"], responses={200: SecurityStatusSerializer}, tags=["accounts"]
+            )(
+                type(
+                    f"{channel.name.title()}{mode.title()}Confirm",
+                    (_Confirm,),
+                    {
+                        "__doc__": confirm_doc.format(noun=noun),
+                        "channel": channel,
+                        "input_class": bodies["Code"],
+                        "confirm": staticmethod(confirm),
+                    },
+                )
+            )
+            prefix = f"{channel.name}/" if mode == "verify" else f"{channel.name}/change/"
+            name = channel.name if mode == "verify" else f"{channel.name}_change"
+            yield path(f"{prefix}send/", sender.as_view(), name=f"{name}_send")
+            yield path(f"{prefix}confirm/", confirmer.as_view(), name=f"{name}_confirm")
 
 
 @extend_schema(request=SecurityPasswordSerializer, responses={200: None}, tags=["accounts"])
@@ -218,27 +186,15 @@ class PasswordChange(_Endpoint):
 
     def act(self, request, *, old_password, new_password):
         token = request.auth.key if isinstance(request.auth, Token) else None
-        try:
-            services.password_change(
-                user=request.user, old_password=old_password, new_password=new_password, keep_token=token
-            )
-        except TransitionRefused as exc:
-            if exc.field == "new_password1":
-                exc.field = "new_password"  # the web form's field name; here the input is new_password
-            raise
+        services.password_change(
+            user=request.user, old_password=old_password, new_password=new_password, keep_token=token
+        )
         if token is None:
             update_session_auth_hash(request, request.user)  # logged in by session: keep this one
         return Response({"detail": str(_("登录密码修改成功。"))}, status=status.HTTP_200_OK)
 
 
 urlpatterns = [
-    path("phone/send/", PhoneVerifySend.as_view(), name="phone_send"),
-    path("phone/confirm/", PhoneVerifyConfirm.as_view(), name="phone_confirm"),
-    path("email/send/", EmailVerifySend.as_view(), name="email_send"),
-    path("email/confirm/", EmailVerifyConfirm.as_view(), name="email_confirm"),
-    path("phone/change/send/", PhoneChangeSend.as_view(), name="phone_change_send"),
-    path("phone/change/confirm/", PhoneChangeConfirm.as_view(), name="phone_change_confirm"),
-    path("email/change/send/", EmailChangeSend.as_view(), name="email_change_send"),
-    path("email/change/confirm/", EmailChangeConfirm.as_view(), name="email_change_confirm"),
+    *_contact_routes(),
     path("password/", PasswordChange.as_view(), name="password_change"),
 ]

@@ -19,6 +19,7 @@ from docregsys.identity.crypto import mask_email, mask_phone
 
 from ..forms.signup import CAPTCHA_INVALID, captcha_field
 from ..models import User
+from ..selectors import doctor_records
 from ..services.signup import account_identity_update, account_signup, qualification_check_run
 from ..views.signup import mask_username
 
@@ -132,8 +133,9 @@ class CheckSerializer(serializers.Serializer):
     id_number = serializers.CharField(help_text=_("身份证号码（部分隐藏）"))
 
 
-def _check(user: User) -> dict:
-    records = qualification_check_run(user=user)
+def _check(user: User, records=None) -> dict:
+    """The outcome of the check as the records say it now (a read unless `records` come from a run)."""
+    records = doctor_records(user) if records is None else records
     return {
         "passed": records.passed,
         "qualified": records.qualified,
@@ -259,7 +261,7 @@ class DoctorOnly(IsAuthenticated):
 
 
 class CheckApi(APIView):
-    """ACC-3: run the qualification check now and say what was found."""
+    """ACC-3: GET says what the records hold (a pure read); POST runs the check and records its outcome."""
 
     permission_classes = [DoctorOnly]
 
@@ -267,11 +269,18 @@ class CheckApi(APIView):
     def get(self, request):
         return Response(_check(request.user))
 
+    @extend_schema(request=None, responses=CheckSerializer)
+    def post(self, request):
+        request.data  # noqa: B018 - a malformed body is refused here as on every JSON endpoint (X-4)
+        return Response(_check(request.user, qualification_check_run(user=request.user)))
+
 
 class IdentityApi(APIView):
     """检查和更新我的身份信息: correct name/ID before activation; answers the new check at once."""
 
     permission_classes = [DoctorOnly]
+    # After activation the identity is no longer the doctor's to change: forbidden here, not a conflict.
+    refusal_status = {"already_activated": status.HTTP_403_FORBIDDEN}
 
     @extend_schema(request=IdentitySerializer, responses=CheckSerializer)
     def put(self, request):

@@ -4,7 +4,6 @@ import re
 
 from captcha.fields import CaptchaField
 from django import forms
-from django.contrib.auth import password_validation
 from django.contrib.auth.forms import SetPasswordForm, SetPasswordMixin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -14,25 +13,13 @@ from docregsys.identity.normalize import normalize_code
 from docregsys.identity.validators import (
     PASSWORD_MAX_LENGTH,
     bounded_captcha,
-    validate_email_address,
-    validate_mobile,
     validate_real_name,
     with_max_length,
 )
 
-TOO_SHORT = _("密码长度不能少于8位。")
-
-
-def password_errors(password: str, user) -> list[ValidationError]:
-    """The project's password rules, each as one error; Django's zh-hans catalogue lacks "too short"."""
-    try:
-        password_validation.validate_password(password, user)
-    except ValidationError as error:
-        return [
-            ValidationError(TOO_SHORT, code=item.code) if item.code == "password_too_short" else item
-            for item in error.error_list
-        ]
-    return []
+from ..channels import ContactChannel
+from ..services.passwords import password_errors
+from .security import ContactField
 
 
 def captcha_field() -> CaptchaField:
@@ -44,41 +31,15 @@ def captcha_field() -> CaptchaField:
     )
 
 
-def _clean_with(validator, value):
-    try:
-        return validator(value)
-    except ValidationError as exc:
-        raise forms.ValidationError(exc.messages, code=exc.code) from None
+class RecoverContactForm(forms.Form):
+    """Step 1 by phone or e-mail: the verified phone / address and the image captcha (获取校验码)."""
 
-
-class RecoverPhoneForm(forms.Form):
-    """Step 1 by phone: the verified mobile number and the image captcha (获取校验码)."""
-
-    phone = forms.CharField(
-        label=_("手机号码"),
-        max_length=20,
-        help_text=_("手机号必须已经通过验证才能通过此方式找回登录账户！"),
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "numeric"}),
-    )
-    captcha = captcha_field()
-
-    def clean_phone(self):
-        return _clean_with(validate_mobile, self.cleaned_data["phone"])
-
-
-class RecoverEmailForm(forms.Form):
-    """Step 1 by e-mail: the verified address and the image captcha (获取校验码)."""
-
-    email = forms.CharField(
-        label=_("电子邮箱"),
-        max_length=60,
-        help_text=_("邮箱必须已经通过验证才能通过此方式找回登录账户！"),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-    captcha = captcha_field()
-
-    def clean_email(self):
-        return _clean_with(validate_email_address, self.cleaned_data["email"])
+    def __init__(self, *args, channel: ContactChannel, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[channel.name] = ContactField(
+            channel, label=channel.label, help_text=channel.recover_intro
+        )
+        self.fields["captcha"] = captcha_field()
 
 
 class RecoverCodeForm(forms.Form):

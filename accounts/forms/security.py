@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from docregsys.identity.normalize import normalize_code
-from docregsys.identity.validators import PASSWORD_MAX_LENGTH, validate_email_address, validate_mobile
+from docregsys.identity.validators import PASSWORD_MAX_LENGTH
+
+from ..channels import ContactChannel
 
 
 def code_validator(value):
@@ -20,23 +22,24 @@ def code_validator(value):
         raise ValidationError(_("校验码为6位数字。"), code="code_format")
 
 
-def _phone_field(label, help_text=""):
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        max_length=20,
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}),
-        error_messages={"required": _("请输入手机号码。")},
-    )
+class ContactField(forms.CharField):
+    """A phone number or an e-mail address, checked and normalised by the channel's kernel validator."""
 
+    def __init__(self, channel: ContactChannel, **kwargs):
+        self.channel = channel
+        kwargs.setdefault("max_length", channel.max_length)
+        kwargs.setdefault("widget", forms.TextInput(attrs=dict(channel.input_attrs)))
+        kwargs.setdefault("error_messages", {"required": channel.required_message})
+        super().__init__(**kwargs)
 
-def _email_field(label):
-    return forms.CharField(
-        label=label,
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "autocapitalize": "none"}),
-        error_messages={"required": _("请输入电子邮箱。")},
-    )
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return value
+        try:
+            return self.channel.validate(value)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages[0], code=exc.code) from None
 
 
 def _code_field(label):
@@ -66,62 +69,34 @@ def _current_password_field():
     )
 
 
-class _PhoneMixin:
-    def clean_phone(self):
-        try:
-            return validate_mobile(self.cleaned_data["phone"])
-        except ValidationError as exc:
-            raise ValidationError(exc.messages[0], code=exc.code) from None
+class ContactSendForm(forms.Form):
+    """验证 (mode "verify"): the phone / e-mail; 更换 (mode "change"): the current password and the new one."""
+
+    def __init__(self, *args, channel: ContactChannel, mode: str = "verify", **kwargs):
+        super().__init__(*args, **kwargs)
+        if mode == "change":
+            self.fields["password"] = _current_password_field()
+            self.fields[channel.name] = ContactField(channel, label=channel.change_label)
+        else:
+            self.fields[channel.name] = ContactField(
+                channel, label=channel.send_label, help_text=channel.send_help
+            )
 
 
-class _EmailMixin:
-    def clean_email(self):
-        try:
-            return validate_email_address(self.cleaned_data["email"])
-        except ValidationError as exc:
-            raise ValidationError(exc.messages[0], code=exc.code) from None
-
-
-class _ConfirmForm(forms.Form):
+class ContactConfirmForm(forms.Form):
     """The code, plus (hidden) where it was sent; without one, no code has been asked for yet."""
 
-    missing_destination = _("请先获取校验码。")
+    def __init__(self, *args, channel: ContactChannel, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.channel = channel
+        self.fields[channel.name] = forms.CharField(required=False, widget=forms.HiddenInput)
+        self.fields["code"] = _code_field(channel.code_label)
 
     def clean(self):
         data = super().clean()
-        if not self.cleaned_data.get(self.destination_field):
-            raise ValidationError(self.missing_destination, code="no_destination")
+        if not self.cleaned_data.get(self.channel.name):
+            raise ValidationError(_("请先获取校验码。"), code="no_destination")
         return data
-
-
-class PhoneSendForm(_PhoneMixin, forms.Form):
-    phone = _phone_field(_("我的手机"), _("请填入注册时录入的手机号；如有错误，可在验证前更正。"))
-
-
-class PhoneConfirmForm(_ConfirmForm):
-    destination_field = "phone"
-    phone = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
-    code = _code_field(_("请填写手机校验码"))
-
-
-class EmailSendForm(_EmailMixin, forms.Form):
-    email = _email_field(_("我的邮箱"))
-
-
-class EmailConfirmForm(_ConfirmForm):
-    destination_field = "email"
-    email = forms.CharField(required=False, max_length=254, widget=forms.HiddenInput)
-    code = _code_field(_("请填写邮箱校验码"))
-
-
-class PhoneChangeSendForm(_PhoneMixin, forms.Form):
-    password = _current_password_field()
-    phone = _phone_field(_("新手机号码"))
-
-
-class EmailChangeSendForm(_EmailMixin, forms.Form):
-    password = _current_password_field()
-    email = _email_field(_("新邮箱"))
 
 
 class PasswordChangeForm(forms.Form):

@@ -59,13 +59,13 @@ def _has_valid_record_message(institution) -> str:
 def activation_refusal(user: User) -> TransitionRefused | None:
     """Why this account may not try paths a, b, c now (None when it may)."""
     if not user.is_doctor:
-        return TransitionRefused(NOT_DOCTOR, code="not_doctor", status=403)
+        return TransitionRefused(NOT_DOCTOR, code="not_doctor")
     if user.is_activated:
-        return TransitionRefused(ALREADY_ACTIVATED, code="already_activated", status=409)
+        return TransitionRefused(ALREADY_ACTIVATED, code="already_activated")
     if user.checked_at is None:
-        return TransitionRefused(NOT_CHECKED, code="not_checked", status=409)
+        return TransitionRefused(NOT_CHECKED, code="not_checked")
     if not (user.phone_verified or user.email_verified):
-        return TransitionRefused(NOT_VERIFIED, code="not_verified", status=409)
+        return TransitionRefused(NOT_VERIFIED, code="not_verified")
     return None
 
 
@@ -76,7 +76,7 @@ def _attempt_take(user: User) -> None:
     try:
         quota_take(f"activate:{user.pk}", interval_seconds=0, daily_limit=DAILY_ATTEMPTS)
     except TransitionRefused:
-        raise TransitionRefused(ATTEMPTS_EXHAUSTED, code="attempts_exhausted", status=429) from None
+        raise TransitionRefused(ATTEMPTS_EXHAUSTED, code="attempts_exhausted") from None
 
 
 def _activate(user: User, path: str, now: dt.datetime) -> bool:
@@ -96,7 +96,7 @@ def _activate(user: User, path: str, now: dt.datetime) -> bool:
 def _activate_or_refuse(user: User, path: str) -> User:
     with transaction.atomic():
         if not _activate(user, path, timezone.now()):
-            raise TransitionRefused(ALREADY_ACTIVATED, code="already_activated", status=409)
+            raise TransitionRefused(ALREADY_ACTIVATED, code="already_activated")
     return user
 
 
@@ -121,7 +121,7 @@ def activation_code_consume(*, record: ActivationCode, user: User) -> User:
         record.used_at = now
         record.save(update_fields=["used_at"])  # the code's history shows when it was used
         if not _activate(user, ActivationPath.INSTITUTION_CODE, now):
-            raise TransitionRefused(ALREADY_ACTIVATED, code="already_activated", status=409)
+            raise TransitionRefused(ALREADY_ACTIVATED, code="already_activated")
     return user
 
 
@@ -154,7 +154,7 @@ def account_activate_with_certificate(*, user: User, number: str) -> User:
         raise TransitionRefused(CERTIFICATE_WRONG, code="certificate_mismatch", field="number")
     if (institution := _valid_institution(user)) is not None:
         raise TransitionRefused(
-            _has_valid_record_message(institution), code="has_valid_record", field="number", status=409
+            _has_valid_record_message(institution), code="has_valid_record", field="number"
         )
     return _activate_or_refuse(user, ActivationPath.CERTIFICATE)
 
@@ -179,7 +179,7 @@ def account_activate_with_ticket(*, user: User, ticket: str) -> User:
         raise TransitionRefused(TICKET_FAILED, code="exam_not_passed", field="ticket")
     if (institution := _valid_institution(user)) is not None:
         raise TransitionRefused(
-            _has_valid_record_message(institution), code="has_valid_record", field="ticket", status=409
+            _has_valid_record_message(institution), code="has_valid_record", field="ticket"
         )
     return _activate_or_refuse(user, ActivationPath.ADMISSION_TICKET)
 
@@ -211,24 +211,18 @@ def activation_code_issue_refusal(*, doctor: User, institution) -> TransitionRef
     if not doctor.is_doctor:
         return TransitionRefused(_("只能为医师账户生成激活码。"), code="not_doctor")
     if doctor.is_activated:
-        return TransitionRefused(
-            _("该医师账户已激活，无需生成激活码。"), code="already_activated", status=409
-        )
+        return TransitionRefused(_("该医师账户已激活，无需生成激活码。"), code="already_activated")
     if doctor.checked_at is None:
-        return TransitionRefused(
-            _("该医师尚未通过医师信息校验，不能生成激活码。"), code="not_checked", status=409
-        )
+        return TransitionRefused(_("该医师尚未通过医师信息校验，不能生成激活码。"), code="not_checked")
     if not any(r.main_institution_id == institution.pk for r in doctor_records(doctor).valid_records):
         return TransitionRefused(
             _("该医师在本机构没有有效的执业注册（主要执业机构），不能生成激活码。"),
             code="not_registered_here",
-            status=409,
         )
     if not (doctor.phone_verified or doctor.email_verified):
         return TransitionRefused(
             _("该医师尚未验证手机号码或邮箱，激活码无法送达，请提醒医师先验证手机。"),
             code="not_verified",
-            status=409,
         )
     return None
 

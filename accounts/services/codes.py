@@ -63,8 +63,8 @@ def _quota_take_one(key: str, *, interval: dt.timedelta, daily_limit: int, now: 
     if rows != 1:
         quota = SendQuota.objects.get(key=key)
         if quota.last_sent_at > now - interval:
-            raise TransitionRefused(TOO_SOON, code="too_soon", status=429)
-        raise TransitionRefused(DAILY_LIMIT, code="daily_limit", status=429)
+            raise TransitionRefused(TOO_SOON, code="too_soon")
+        raise TransitionRefused(DAILY_LIMIT, code="daily_limit")
 
 
 def quota_take(*keys: str, interval_seconds: int | None = None, daily_limit: int | None = None) -> None:

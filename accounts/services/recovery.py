@@ -23,14 +23,13 @@ from django.utils.translation import gettext_lazy as _
 from docregsys.exceptions import TransitionRefused
 from docregsys.identity.crypto import id_number_digest, normalize_id_number
 from docregsys.identity.normalize import normalize_text
-from docregsys.messaging.models import Channel
 from qualifications.selectors import certificate_by_number
 
+from ..channels import ContactChannel
 from ..models import User, VerificationCode
 from .codes import code_confirm, code_issue, digest, quota_take, send_quota_take
+from .passwords import password_policy_check
 
-PHONE_SENT = _("如果该手机号码已通过验证，校验码已发送，5 分钟内有效。")
-EMAIL_SENT = _("如果该邮箱已通过验证，校验码已发送，5 分钟内有效。")
 NO_MATCH = _("未找到与所填信息相符的账户，请核对姓名、身份证号和资格证书编码。")
 PROTECTED = _(
     "该账户已验证手机号码或邮箱（或已激活），请通过已验证的手机号码、邮箱找回，"
@@ -134,53 +133,33 @@ def _decoy_code(*, channel: str, destination: str) -> None:
         )
 
 
-def _send(*, channel: str, destination: str, user: User | None, client: str) -> None:
+def account_recover_by_contact_send(*, channel: ContactChannel, value: str, client: str) -> None:
+    """Send a recovery code to a verified phone / e-mail; the same outcome whether or not it is an account's."""
+    value = channel.fold(value)
+    user = _doctors().filter(**channel.lookup(value)).order_by("pk").first()
     # The quota first and for everyone: an unknown address costs the same as a known one.
-    send_quota_take(destination=destination, client=client)
+    send_quota_take(destination=value, client=client)
     if user is None:
-        _decoy_code(channel=channel, destination=destination)
+        _decoy_code(channel=channel.message_channel, destination=value)
     else:
         code_issue(
-            purpose=VerificationCode.Purpose.RECOVER, channel=channel, destination=destination, user=user
+            purpose=VerificationCode.Purpose.RECOVER,
+            channel=channel.message_channel,
+            destination=value,
+            user=user,
         )
 
 
-def _confirm(*, destination: str, code: str, still_owner) -> ResetGrant:
+def account_recover_by_contact_confirm(*, channel: ContactChannel, value: str, code: str) -> ResetGrant:
+    """Check the code sent to the phone / e-mail; returns the reset grant of the account that verified it."""
+    value = channel.fold(value)
     # Outside any transaction: a wrong guess must stay counted.
-    record = code_confirm(purpose=VerificationCode.Purpose.RECOVER, destination=destination, code=code)
+    record = code_confirm(purpose=VerificationCode.Purpose.RECOVER, destination=value, code=code)
     user = _doctors().filter(pk=record.user_id).first() if record.user_id else None
-    if user is None or not still_owner(user):
+    if user is None or not (channel.is_verified(user) and channel.fold(channel.value_of(user)) == value):
         # The phone/e-mail was changed or unverified since the code went out.
         raise TransitionRefused(_("校验码已失效，请重新获取。"), code="code_expired", field="code")
     return _grant(user)
-
-
-def account_recover_by_phone_send(*, phone: str, client: str) -> None:
-    """Send a recovery code to a verified phone; the same outcome whether or not it belongs to an account."""
-    user = _doctors().filter(phone=phone, phone_verified_at__isnull=False).order_by("pk").first()
-    _send(channel=Channel.SMS, destination=phone, user=user, client=client)
-
-
-def account_recover_by_phone_confirm(*, phone: str, code: str) -> ResetGrant:
-    """Check the code sent to the phone; returns the reset grant of the account with that verified phone."""
-    return _confirm(destination=phone, code=code, still_owner=lambda u: u.phone == phone and u.phone_verified)
-
-
-def account_recover_by_email_send(*, email: str, client: str) -> None:
-    """Send a recovery code to a verified e-mail; the same outcome whether or not it belongs to an account."""
-    email = (email or "").strip().lower()
-    user = _doctors().filter(email__iexact=email, email_verified_at__isnull=False).order_by("pk").first()
-    _send(channel=Channel.EMAIL, destination=email, user=user, client=client)
-
-
-def account_recover_by_email_confirm(*, email: str, code: str) -> ResetGrant:
-    """Check the code sent to the e-mail; returns the reset grant of the account with that verified e-mail."""
-    email = (email or "").strip().lower()
-    return _confirm(
-        destination=email,
-        code=code,
-        still_owner=lambda u: u.email.lower() == email and u.email_verified,
-    )
 
 
 def account_recover_by_personal_info(
@@ -194,7 +173,7 @@ def account_recover_by_personal_info(
             daily_limit=PERSONAL_DAILY_LIMIT,
         )
     except TransitionRefused as exc:
-        raise TransitionRefused(PERSONAL_LIMIT, code=exc.code, status=exc.status) from None
+        raise TransitionRefused(PERSONAL_LIMIT, code=exc.code) from None
     real_name = normalize_text(real_name)
     number = normalize_id_number(id_number)
     refused = TransitionRefused(NO_MATCH, code="no_match")
@@ -233,6 +212,7 @@ def account_password_reset(*, user: User, token: str, new_password: str) -> None
     """Set a new password with a valid reset token: the token, every session and every API token die."""
     from rest_framework.authtoken.models import Token
 
+    password_policy_check(password=new_password, user=user, field="new_password")
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         # Checked again under the row lock: two resets with one token give one success.

@@ -7,7 +7,6 @@ re-checks, under a row lock, that no other account verified the same phone or e-
 
 from __future__ import annotations
 
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -16,22 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from docregsys.exceptions import TransitionRefused
-from docregsys.identity.crypto import mask_email, mask_phone
-from docregsys.identity.validators import validate_email_address, validate_mobile
 from docregsys.messaging.models import Channel
 from docregsys.messaging.services import message_enqueue
 
+from ..channels import CHANNELS, ContactChannel
 from ..models import SendQuota, User, VerificationCode
 from .codes import code_confirm, code_issue, digest, quota_take, send_quota_take
+from .passwords import password_policy_check
 
-PHONE_TAKEN = _("该手机号码已被其他账户验证使用，请更换手机号码。")
-EMAIL_TAKEN = _("该邮箱已被其他账户验证使用，请更换邮箱。")
-PHONE_ALREADY_VERIFIED = _("您的手机号码已通过验证；如需更换，请使用“更换手机号”。")
-EMAIL_ALREADY_VERIFIED = _("您的邮箱已通过验证；如需更换，请使用“更换邮箱”。")
-PHONE_NOT_VERIFIED = _("您的手机号码尚未验证，请先验证手机。")
-EMAIL_NOT_VERIFIED = _("您的邮箱尚未验证，请先验证邮箱。")
-PHONE_SAME = _("新手机号码与当前已验证的手机号码相同。")
-EMAIL_SAME = _("新邮箱与当前已验证的邮箱相同。")
 PASSWORD_WRONG = _("当前登录密码不正确。")
 PASSWORD_LOCKED = _("当前登录密码输入错误次数过多，请明天再试。")
 PASSWORD_SAME = _("新密码不能与当前密码相同。")
@@ -44,28 +35,20 @@ OLD_PASSWORD_DAILY_LIMIT = 10
 # ---------------------------------------------------------------------------------------- helpers
 
 
-def _clean_phone(phone: str) -> str:
+def _clean(channel: ContactChannel, value: str) -> str:
     try:
-        return validate_mobile(phone)
+        return channel.validate(value)
     except ValidationError as exc:
-        raise TransitionRefused(exc.messages[0], code=exc.code or "invalid", field="phone") from None
+        raise TransitionRefused(exc.messages[0], code=exc.code or "invalid", field=channel.name) from None
 
 
-def _clean_email(email: str) -> str:
-    try:
-        return validate_email_address(email)
-    except ValidationError as exc:
-        raise TransitionRefused(exc.messages[0], code=exc.code or "invalid", field="email") from None
+def _taken(channel: ContactChannel, value: str, *, user: User) -> bool:
+    """Another account has verified this phone / e-mail."""
+    return User.objects.filter(**channel.lookup(value)).exclude(pk=user.pk).exists()
 
 
-def _phone_taken(phone: str, *, user: User) -> bool:
-    return User.objects.filter(phone=phone, phone_verified_at__isnull=False).exclude(pk=user.pk).exists()
-
-
-def _email_taken(email: str, *, user: User) -> bool:
-    return (
-        User.objects.filter(email__iexact=email, email_verified_at__isnull=False).exclude(pk=user.pk).exists()
-    )
+def _refuse_taken(channel: ContactChannel) -> TransitionRefused:
+    return TransitionRefused(channel.taken, code=f"{channel.name}_taken", field=channel.name)
 
 
 def _quota(*, destination: str, client: str, field: str) -> None:
@@ -81,7 +64,7 @@ def _old_password_check(*, user: User, password: str, field: str = "password") -
     key = f"oldpw:{user.pk}"
     today = timezone.localdate()
     if SendQuota.objects.filter(key=key, day=today, day_count__gte=OLD_PASSWORD_DAILY_LIMIT).exists():
-        raise TransitionRefused(PASSWORD_LOCKED, code="password_locked", field=field, status=429)
+        raise TransitionRefused(PASSWORD_LOCKED, code="password_locked", field=field)
     if not user.check_password(password or ""):
         try:
             quota_take(key, interval_seconds=0, daily_limit=OLD_PASSWORD_DAILY_LIMIT)
@@ -90,100 +73,79 @@ def _old_password_check(*, user: User, password: str, field: str = "password") -
         raise TransitionRefused(PASSWORD_WRONG, code="password_invalid", field=field)
 
 
-def _notify(*, phone: str = "", email: str = "", text: str) -> None:
-    """Tell the owner of the old phone / mailbox that something changed (never the new value in clear)."""
-    if phone:
-        message_enqueue(channel=Channel.SMS, destination=phone, body=str(text))
-    if email:
-        message_enqueue(
-            channel=Channel.EMAIL,
-            destination=email,
-            body=str(text),
-            subject=str(_("医师电子化注册信息系统安全提醒")),
-        )
+def _notify(*, channel: ContactChannel, destination: str, text) -> None:
+    """Tell the owner of a phone / mailbox that something changed on the account."""
+    subject = str(_("医师电子化注册信息系统安全提醒")) if channel.message_channel == Channel.EMAIL else ""
+    message_enqueue(channel=channel.message_channel, destination=destination, body=str(text), subject=subject)
 
 
 def _locked_user(user: User) -> User:
     return User.objects.select_for_update().get(pk=user.pk)
 
 
-def _save_claimed(locked: User, fields: list[str], taken_message, field: str) -> None:
-    """Save a newly verified phone/e-mail; the database's unique constraint settles a race with another account."""
-    try:
-        with transaction.atomic():
-            locked.save(update_fields=fields)
-    except IntegrityError as exc:
-        raise TransitionRefused(taken_message, code=f"{field}_taken", field=field) from exc
+def _claim(*, channel: ContactChannel, user: User, value: str) -> str:
+    """Make `value` the account's verified phone / e-mail (the code was right); returns the old verified one.
+
+    Re-checked under the row lock; the database's unique constraint settles a race with another account.
+    """
+    with transaction.atomic():
+        locked = _locked_user(user)
+        if _taken(channel, value, user=user):
+            raise _refuse_taken(channel)
+        old = channel.value_of(locked) if channel.is_verified(locked) else ""
+        setattr(locked, channel.name, value)
+        setattr(locked, channel.verified_at_field, timezone.now())
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=[channel.name, channel.verified_at_field])
+        except IntegrityError as exc:
+            raise _refuse_taken(channel) from exc
+        if old and channel.fold(old) != channel.fold(value):
+            # The owner of the old phone / mailbox is told, never shown the new value in clear.
+            _notify(
+                channel=channel,
+                destination=old,
+                text=channel.changed_notice % {channel.name: channel.mask(value)},
+            )
+    setattr(user, channel.name, value)
+    setattr(user, channel.verified_at_field, getattr(locked, channel.verified_at_field))
+    return old
 
 
 # ------------------------------------------------------------------------------ ACC-4 verification
 
 
-def phone_verify_send(*, user: User, phone: str, client: str) -> str:
-    """Send a code to the phone the user typed (their registration phone, or a correction); returns it."""
-    phone = _clean_phone(phone)
-    if user.phone_verified:
-        raise TransitionRefused(PHONE_ALREADY_VERIFIED, code="already_verified", field="phone")
-    if _phone_taken(phone, user=user):
-        raise TransitionRefused(PHONE_TAKEN, code="phone_taken", field="phone")
-    _quota(destination=phone, client=client, field="phone")
+def contact_verify_send(*, channel: ContactChannel, user: User, value: str, client: str) -> str:
+    """Send a code to the phone / e-mail the user typed (the one given at sign-up, or a correction); returns it."""
+    value = _clean(channel, value)
+    if channel.is_verified(user):
+        raise TransitionRefused(channel.already_verified, code="already_verified", field=channel.name)
+    if _taken(channel, value, user=user):
+        raise _refuse_taken(channel)
+    _quota(destination=value, client=client, field=channel.name)
     with transaction.atomic():
-        if user.phone != phone:
-            # An unverified phone is only a candidate: the doctor may correct it until it is verified.
-            User.objects.filter(pk=user.pk, phone_verified_at__isnull=True).update(phone=phone)
-            user.phone = phone
-        code_issue(purpose=VerificationCode.Purpose.VERIFY, channel=Channel.SMS, destination=phone, user=user)
-    return phone
-
-
-def phone_verify_confirm(*, user: User, phone: str, code: str) -> None:
-    """Check the SMS code; on success the phone is the account's verified phone (ACC-4)."""
-    phone = _clean_phone(phone)
-    if user.phone_verified:
-        raise TransitionRefused(PHONE_ALREADY_VERIFIED, code="already_verified", field="phone")
-    code_confirm(purpose=VerificationCode.Purpose.VERIFY, destination=phone, code=code, user=user)
-    with transaction.atomic():
-        locked = _locked_user(user)
-        if _phone_taken(phone, user=user):
-            raise TransitionRefused(PHONE_TAKEN, code="phone_taken", field="phone")
-        locked.phone = phone
-        locked.phone_verified_at = timezone.now()
-        _save_claimed(locked, ["phone", "phone_verified_at"], PHONE_TAKEN, "phone")
-    user.phone, user.phone_verified_at = locked.phone, locked.phone_verified_at
-
-
-def email_verify_send(*, user: User, email: str, client: str) -> str:
-    """Send a code to the e-mail address the user typed (the fallback when SMS does not arrive)."""
-    email = _clean_email(email)
-    if user.email_verified:
-        raise TransitionRefused(EMAIL_ALREADY_VERIFIED, code="already_verified", field="email")
-    if _email_taken(email, user=user):
-        raise TransitionRefused(EMAIL_TAKEN, code="email_taken", field="email")
-    _quota(destination=email, client=client, field="email")
-    with transaction.atomic():
-        if user.email != email:
-            User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(email=email)
-            user.email = email
+        if channel.value_of(user) != value:
+            # An unverified value is only a candidate: the doctor may correct it until it is verified.
+            User.objects.filter(pk=user.pk, **{f"{channel.verified_at_field}__isnull": True}).update(
+                **{channel.name: value}
+            )
+            setattr(user, channel.name, value)
         code_issue(
-            purpose=VerificationCode.Purpose.VERIFY, channel=Channel.EMAIL, destination=email, user=user
+            purpose=VerificationCode.Purpose.VERIFY,
+            channel=channel.message_channel,
+            destination=value,
+            user=user,
         )
-    return email
+    return value
 
 
-def email_verify_confirm(*, user: User, email: str, code: str) -> None:
-    """Check the e-mailed code; on success the address is the account's verified e-mail (ACC-4)."""
-    email = _clean_email(email)
-    if user.email_verified:
-        raise TransitionRefused(EMAIL_ALREADY_VERIFIED, code="already_verified", field="email")
-    code_confirm(purpose=VerificationCode.Purpose.VERIFY, destination=email, code=code, user=user)
-    with transaction.atomic():
-        locked = _locked_user(user)
-        if _email_taken(email, user=user):
-            raise TransitionRefused(EMAIL_TAKEN, code="email_taken", field="email")
-        locked.email = email
-        locked.email_verified_at = timezone.now()
-        _save_claimed(locked, ["email", "email_verified_at"], EMAIL_TAKEN, "email")
-    user.email, user.email_verified_at = locked.email, locked.email_verified_at
+def contact_verify_confirm(*, channel: ContactChannel, user: User, value: str, code: str) -> None:
+    """Check the code; on success the phone / e-mail is the account's verified one (ACC-4)."""
+    value = _clean(channel, value)
+    if channel.is_verified(user):
+        raise TransitionRefused(channel.already_verified, code="already_verified", field=channel.name)
+    code_confirm(purpose=VerificationCode.Purpose.VERIFY, destination=value, code=code, user=user)
+    _claim(channel=channel, user=user, value=value)
 
 
 # ------------------------------------------------------------------------------- ACC-7 changes
@@ -195,13 +157,8 @@ def password_change(
     """Change the password; every other session dies (session hash) and API tokens but `keep_token` go."""
     _old_password_check(user=user, password=old_password, field="old_password")
     if old_password == new_password:
-        raise TransitionRefused(PASSWORD_SAME, code="password_same", field="new_password1")
-    try:
-        validate_password(new_password, user)
-    except ValidationError as exc:
-        raise TransitionRefused(
-            " ".join(str(m) for m in exc.messages), code="password_weak", field="new_password1"
-        ) from None
+        raise TransitionRefused(PASSWORD_SAME, code="password_same", field="new_password")
+    password_policy_check(password=new_password, user=user, field="new_password")
     now = timezone.now()
     with transaction.atomic():
         user.set_password(new_password)
@@ -222,84 +179,32 @@ def password_change(
         text = _(
             "【医师电子化注册】您账户的登录密码已修改。如非本人操作，请立即通过“找回您的登录账户”重置密码。"
         )
-        _notify(
-            phone=user.phone if user.phone_verified else "",
-            email=user.email if user.email_verified else "",
-            text=text,
-        )
+        for channel in CHANNELS.values():
+            if channel.is_verified(user):
+                _notify(channel=channel, destination=channel.value_of(user), text=text)
 
 
-def phone_change_send(*, user: User, password: str, phone: str, client: str) -> str:
-    """ACC-7: after the current password, send a code to the NEW phone; nothing changes yet."""
-    phone = _clean_phone(phone)
-    if not user.phone_verified:
-        raise TransitionRefused(PHONE_NOT_VERIFIED, code="not_verified", field="phone")
+def contact_change_send(
+    *, channel: ContactChannel, user: User, password: str, value: str, client: str
+) -> str:
+    """ACC-7: after the current password, send a code to the NEW phone / e-mail; nothing changes yet."""
+    value = _clean(channel, value)
+    if not channel.is_verified(user):
+        raise TransitionRefused(channel.not_verified, code="not_verified", field=channel.name)
     _old_password_check(user=user, password=password)
-    if phone == user.phone:
-        raise TransitionRefused(PHONE_SAME, code="phone_same", field="phone")
-    if _phone_taken(phone, user=user):
-        raise TransitionRefused(PHONE_TAKEN, code="phone_taken", field="phone")
-    _quota(destination=phone, client=client, field="phone")
-    code_issue(purpose=VerificationCode.Purpose.CHANGE, channel=Channel.SMS, destination=phone, user=user)
-    return phone
+    if channel.fold(value) == channel.fold(channel.value_of(user)):
+        raise TransitionRefused(channel.same, code=f"{channel.name}_same", field=channel.name)
+    if _taken(channel, value, user=user):
+        raise _refuse_taken(channel)
+    _quota(destination=value, client=client, field=channel.name)
+    code_issue(
+        purpose=VerificationCode.Purpose.CHANGE, channel=channel.message_channel, destination=value, user=user
+    )
+    return value
 
 
-def phone_change_confirm(*, user: User, phone: str, code: str) -> None:
-    """ACC-7: the code sent to the new phone was right: it replaces the old one, whose owner is told."""
-    phone = _clean_phone(phone)
-    code_confirm(purpose=VerificationCode.Purpose.CHANGE, destination=phone, code=code, user=user)
-    with transaction.atomic():
-        locked = _locked_user(user)
-        if _phone_taken(phone, user=user):
-            raise TransitionRefused(PHONE_TAKEN, code="phone_taken", field="phone")
-        old = locked.phone if locked.phone_verified else ""
-        locked.phone = phone
-        locked.phone_verified_at = timezone.now()
-        _save_claimed(locked, ["phone", "phone_verified_at"], PHONE_TAKEN, "phone")
-        if old and old != phone:
-            _notify(
-                phone=old,
-                text=_(
-                    "【医师电子化注册】您账户绑定的手机号码已更换为 %(phone)s。如非本人操作，请立即联系所在医疗机构。"
-                )
-                % {"phone": mask_phone(phone)},
-            )
-    user.phone, user.phone_verified_at = locked.phone, locked.phone_verified_at
-
-
-def email_change_send(*, user: User, password: str, email: str, client: str) -> str:
-    """ACC-7: after the current password, e-mail a code to the NEW address; nothing changes yet."""
-    email = _clean_email(email)
-    if not user.email_verified:
-        raise TransitionRefused(EMAIL_NOT_VERIFIED, code="not_verified", field="email")
-    _old_password_check(user=user, password=password)
-    if email == (user.email or "").lower():
-        raise TransitionRefused(EMAIL_SAME, code="email_same", field="email")
-    if _email_taken(email, user=user):
-        raise TransitionRefused(EMAIL_TAKEN, code="email_taken", field="email")
-    _quota(destination=email, client=client, field="email")
-    code_issue(purpose=VerificationCode.Purpose.CHANGE, channel=Channel.EMAIL, destination=email, user=user)
-    return email
-
-
-def email_change_confirm(*, user: User, email: str, code: str) -> None:
-    """ACC-7: the code e-mailed to the new address was right: it replaces the old one, whose owner is told."""
-    email = _clean_email(email)
-    code_confirm(purpose=VerificationCode.Purpose.CHANGE, destination=email, code=code, user=user)
-    with transaction.atomic():
-        locked = _locked_user(user)
-        if _email_taken(email, user=user):
-            raise TransitionRefused(EMAIL_TAKEN, code="email_taken", field="email")
-        old = locked.email if locked.email_verified else ""
-        locked.email = email
-        locked.email_verified_at = timezone.now()
-        _save_claimed(locked, ["email", "email_verified_at"], EMAIL_TAKEN, "email")
-        if old and old.lower() != email:
-            _notify(
-                email=old,
-                text=_(
-                    "【医师电子化注册】您账户绑定的电子邮箱已更换为 %(email)s。如非本人操作，请立即联系所在医疗机构。"
-                )
-                % {"email": mask_email(email)},
-            )
-    user.email, user.email_verified_at = locked.email, locked.email_verified_at
+def contact_change_confirm(*, channel: ContactChannel, user: User, value: str, code: str) -> None:
+    """ACC-7: the code sent to the new phone / e-mail was right: it replaces the old one, whose owner is told."""
+    value = _clean(channel, value)
+    code_confirm(purpose=VerificationCode.Purpose.CHANGE, destination=value, code=code, user=user)
+    _claim(channel=channel, user=user, value=value)

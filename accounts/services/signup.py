@@ -11,6 +11,7 @@ from docregsys.identity.crypto import id_number_digest
 
 from ..models import User
 from ..selectors import DoctorRecords, doctor_records
+from .passwords import password_policy_check
 
 # The same words whoever owns the number: they must not tell a stranger whose account it is (ACC-1, ACC-6).
 ID_NUMBER_TAKEN = _("该身份证号已注册过账户。如忘记用户名或密码，请通过“找回您的登录账户”找回。")
@@ -30,7 +31,7 @@ def _id_number_taken(number: str, *, exclude_pk: int | None = None) -> bool:
 def account_id_number_check(*, id_number: str) -> None:
     """Refuse an ID number that already has a doctor's account (sign-up step 1)."""
     if _id_number_taken(id_number):
-        raise TransitionRefused(ID_NUMBER_TAKEN, code="id_number_taken", field="id_number", status=409)
+        raise TransitionRefused(ID_NUMBER_TAKEN, code="id_number_taken", field="id_number")
 
 
 def account_signup(
@@ -39,8 +40,10 @@ def account_signup(
     """Create a doctor's account (phone and e-mail unverified); one account per ID number."""
     account_id_number_check(id_number=id_number)
     if User.objects.filter(username__iexact=username).exists():
-        raise TransitionRefused(USERNAME_TAKEN, code="username_taken", field="username", status=409)
+        raise TransitionRefused(USERNAME_TAKEN, code="username_taken", field="username")
     user = User(role=User.Role.DOCTOR, username=username, real_name=real_name, phone=phone, email=email)
+    # The validators compare the password with the username, name and e-mail of the account to be.
+    password_policy_check(password=password, user=user, field="password")
     user.set_id_number(id_number)
     user.set_password(password)
     try:
@@ -49,10 +52,8 @@ def account_signup(
     except IntegrityError:
         # Two sign-ups raced past the checks above: the database constraints decide, same words.
         if _id_number_taken(id_number):
-            raise TransitionRefused(
-                ID_NUMBER_TAKEN, code="id_number_taken", field="id_number", status=409
-            ) from None
-        raise TransitionRefused(USERNAME_TAKEN, code="username_taken", field="username", status=409) from None
+            raise TransitionRefused(ID_NUMBER_TAKEN, code="id_number_taken", field="id_number") from None
+        raise TransitionRefused(USERNAME_TAKEN, code="username_taken", field="username") from None
     return user
 
 
@@ -71,28 +72,28 @@ def qualification_check_run(*, user: User) -> DoctorRecords:
 
 
 def account_identity_update(*, user: User, real_name: str, id_number: str) -> User:
-    """Correct the name/ID typed at sign-up; only before activation, never onto another account's number."""
+    """Correct the name/ID typed at sign-up (only before activation, never onto another account's number);
+    the qualification check runs again at once on the corrected identity."""
     if user.is_activated:
-        raise TransitionRefused(ALREADY_ACTIVATED, code="already_activated", status=403)
+        raise TransitionRefused(ALREADY_ACTIVATED, code="already_activated")
     if _id_number_taken(id_number, exclude_pk=user.pk):
-        raise TransitionRefused(ID_NUMBER_TAKEN, code="id_number_taken", field="id_number", status=409)
+        raise TransitionRefused(ID_NUMBER_TAKEN, code="id_number_taken", field="id_number")
     try:
         with transaction.atomic():
             # Lock the row: activation may be under way in another request.
             locked = User.objects.select_for_update().get(pk=user.pk)
             if locked.is_activated:
-                raise TransitionRefused(ALREADY_ACTIVATED, code="already_activated", status=403)
+                raise TransitionRefused(ALREADY_ACTIVATED, code="already_activated")
             locked.real_name = real_name
             locked.set_id_number(id_number)
             locked.save(
                 update_fields=["real_name", "id_number_cipher", "id_number_digest", "id_number_masked"]
             )
     except IntegrityError:
-        raise TransitionRefused(
-            ID_NUMBER_TAKEN, code="id_number_taken", field="id_number", status=409
-        ) from None
+        raise TransitionRefused(ID_NUMBER_TAKEN, code="id_number_taken", field="id_number") from None
     user.real_name = locked.real_name
     user.id_number_cipher = locked.id_number_cipher
     user.id_number_digest = locked.id_number_digest
     user.id_number_masked = locked.id_number_masked
+    qualification_check_run(user=user)
     return user

@@ -11,7 +11,7 @@ from docregsys.exceptions import TransitionRefused
 
 from ..decorators import doctor_required
 from ..forms.activation import FORMS
-from ..selectors import doctor_records
+from ..selectors import activation_route_for
 from ..services.activation import (
     account_activate_with_certificate,
     account_activate_with_code,
@@ -26,17 +26,6 @@ SERVICES = {
 }
 
 
-def _path_for(records) -> str | None:
-    """Seed 002 FAQ: a valid registration → the institution's code; else the certificate; else the ticket."""
-    if records.valid_records:
-        return "code"
-    if records.certificates:
-        return "certificate"
-    if records.passed_exams:
-        return "ticket"
-    return None
-
-
 @doctor_required
 @require_http_methods(["GET", "POST"])
 def activation(request):
@@ -45,9 +34,8 @@ def activation(request):
     context = {"activated": user.is_activated}
     if user.is_activated:
         return render(request, "accounts/activation/page.html", context)
-    records = doctor_records(user)
-    chosen = _path_for(records)
-    valid = records.valid_records
+    route = activation_route_for(user=user)
+    chosen = route.path
     may_try = activation_refusal(user) is None
     form = FORMS[chosen]() if chosen else None
     if request.method == "POST":
@@ -67,9 +55,8 @@ def activation(request):
         phone_verified=user.phone_verified,
         email_verified=user.email_verified,
         may_try=may_try,
-        chosen=chosen,
+        route=route,
         form=form,
-        institution=valid[0].main_institution if valid else None,
     )
     return render(request, "accounts/activation/page.html", context)
 

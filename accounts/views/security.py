@@ -15,17 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from docregsys.exceptions import TransitionRefused
-from docregsys.identity.crypto import mask_email, mask_phone
 
-from ..forms.security import (
-    EmailChangeSendForm,
-    EmailConfirmForm,
-    EmailSendForm,
-    PasswordChangeForm,
-    PhoneChangeSendForm,
-    PhoneConfirmForm,
-    PhoneSendForm,
-)
+from ..channels import CHANNELS, ContactChannel
+from ..forms.security import ContactConfirmForm, ContactSendForm, PasswordChangeForm
 from ..selectors import activation_next_step
 from ..services import security as services
 from ..services.codes import client_ip
@@ -67,131 +59,81 @@ def security(request):
         return redirect("accounts:password_change")
     if tab not in TABS:
         tab = "phone"
-    return _render(request, "accounts/security/index.html", {"tab": tab})
+    channel = CHANNELS[tab]
+    context = {"tab": tab, "channel": channel, "verified": channel.is_verified(request.user)}
+    return _render(
+        request,
+        "accounts/security/index.html",
+        {**context, "current_masked": channel.mask(channel.value_of(request.user))},
+    )
 
 
-def _code_page(request, *, kind, send_form_class, confirm_form_class, send, confirm, initial, template, done):
-    """The shared flow of the four code pages: the send form, the confirm form, refusals on their fields."""
-    field = "phone" if kind == "phone" else "email"
-    mask = mask_phone if kind == "phone" else mask_email
+@account_required
+@require_http_methods(["GET", "POST"])
+def code_page(request, *, channel: ContactChannel, mode: str):
+    """验证手机 / 验证邮箱 (ACC-4) and 更换手机号 / 更换邮箱 (ACC-7): a send form, then a confirm form.
+
+    Verification: the value typed at sign-up is prefilled and may be corrected until it is verified.
+    Change: current password, then a code to the NEW value; only the code changes it.
+    """
+    user = request.user
+    verified = channel.is_verified(user)
+    if mode == "verify" and verified:
+        messages.info(request, channel.verified_info)
+        return redirect(reverse("accounts:security") + channel.security_tab)
+    if mode == "change" and not verified:
+        return redirect(channel.verify_url)
+    if mode == "verify":
+        send, confirm = services.contact_verify_send, services.contact_verify_confirm
+    else:
+        send, confirm = services.contact_change_send, services.contact_change_confirm
+    field = channel.name
+    initial = channel.value_of(user) if mode == "verify" else ""
     sent_to = ""
-    send_form = send_form_class(initial={field: initial})
-    confirm_form = confirm_form_class(prefix="confirm", initial={field: initial})
-    if request.method == "POST" and request.POST.get("action") == "send":
-        send_form = send_form_class(request.POST)
+    send_form = ContactSendForm(channel=channel, mode=mode, initial={field: initial})
+    confirm_form = ContactConfirmForm(channel=channel, prefix="confirm", initial={field: initial})
+    if request.POST.get("action") == "send":
+        send_form = ContactSendForm(request.POST, channel=channel, mode=mode)
         if send_form.is_valid():
+            data = dict(send_form.cleaned_data)
             try:
-                sent_to = send(client=client_ip(request), **send_form.cleaned_data)
+                sent_to = send(
+                    channel=channel, user=user, value=data.pop(field), client=client_ip(request), **data
+                )
             except TransitionRefused as exc:
                 exc.add_to_form(send_form)
             else:
                 # The outbox row is saved: the code is on its way even if the broker is down right now.
-                confirm_form = confirm_form_class(prefix="confirm", initial={field: sent_to})
-    elif request.method == "POST" and request.POST.get("action") == "confirm":
-        confirm_form = confirm_form_class(request.POST, prefix="confirm")
+                confirm_form = ContactConfirmForm(channel=channel, prefix="confirm", initial={field: sent_to})
+    elif request.POST.get("action") == "confirm":
+        confirm_form = ContactConfirmForm(request.POST, channel=channel, prefix="confirm")
         if confirm_form.is_valid():
             data = confirm_form.cleaned_data
             try:
-                confirm(**{field: data[field], "code": data["code"]})
+                confirm(channel=channel, user=user, value=data[field], code=data["code"])
             except TransitionRefused as exc:
                 if exc.field != "code":
                     exc.field = None  # the destination is a hidden field: show the refusal above the code
                 exc.add_to_form(confirm_form)
             else:
-                return _after_verification(request, done)
+                return _after_verification(request, channel.page(mode).done)
         # Keep the destination the code went to in the visible field too.
-        send_form = send_form_class(initial={field: confirm_form.data.get(f"confirm-{field}") or initial})
+        send_form = ContactSendForm(
+            channel=channel, mode=mode, initial={field: confirm_form.data.get(f"confirm-{field}") or initial}
+        )
     return _render(
         request,
-        template,
+        "accounts/security/code.html",
         {
+            "channel": channel,
+            "mode": mode,
+            "page": channel.page(mode),
+            "current_masked": channel.mask(channel.value_of(user)),
             "send_form": send_form,
             "confirm_form": confirm_form,
-            "sent_to": mask(sent_to) if sent_to else "",
+            "sent_to": channel.mask(sent_to) if sent_to else "",
             "minutes": settings.CODE_TTL_SECONDS // 60,
         },
-    )
-
-
-@account_required
-@require_http_methods(["GET", "POST"])
-def verify_phone(request):
-    """验证手机 (ACC-4): the registration phone is prefilled and may be corrected until it is verified."""
-    user = request.user
-    if user.phone_verified:
-        messages.info(request, _("您的手机号码已通过验证。"))
-        return redirect("accounts:security")
-    return _code_page(
-        request,
-        kind="phone",
-        send_form_class=PhoneSendForm,
-        confirm_form_class=PhoneConfirmForm,
-        send=lambda **kw: services.phone_verify_send(user=user, **kw),
-        confirm=lambda **kw: services.phone_verify_confirm(user=user, **kw),
-        initial=user.phone,
-        template="accounts/security/verify_phone.html",
-        done=_("手机号码验证成功。"),
-    )
-
-
-@account_required
-@require_http_methods(["GET", "POST"])
-def verify_email(request):
-    """验证邮箱 (ACC-4): the fallback when the SMS does not arrive."""
-    user = request.user
-    if user.email_verified:
-        messages.info(request, _("您的邮箱已通过验证。"))
-        return redirect(reverse("accounts:security") + "?tab=email")
-    return _code_page(
-        request,
-        kind="email",
-        send_form_class=EmailSendForm,
-        confirm_form_class=EmailConfirmForm,
-        send=lambda **kw: services.email_verify_send(user=user, **kw),
-        confirm=lambda **kw: services.email_verify_confirm(user=user, **kw),
-        initial=user.email,
-        template="accounts/security/verify_email.html",
-        done=_("邮箱验证成功。"),
-    )
-
-
-@account_required
-@require_http_methods(["GET", "POST"])
-def change_phone(request):
-    """更换手机号 (ACC-7): current password, then a code to the NEW phone; only the code changes it."""
-    user = request.user
-    if not user.phone_verified:
-        return redirect("accounts:verify_phone")
-    return _code_page(
-        request,
-        kind="phone",
-        send_form_class=PhoneChangeSendForm,
-        confirm_form_class=PhoneConfirmForm,
-        send=lambda **kw: services.phone_change_send(user=user, **kw),
-        confirm=lambda **kw: services.phone_change_confirm(user=user, **kw),
-        initial="",
-        template="accounts/security/change_phone.html",
-        done=_("手机号码已更换。"),
-    )
-
-
-@account_required
-@require_http_methods(["GET", "POST"])
-def change_email(request):
-    """更换邮箱 (ACC-7): current password, then a code to the NEW address; only the code changes it."""
-    user = request.user
-    if not user.email_verified:
-        return redirect("accounts:verify_email")
-    return _code_page(
-        request,
-        kind="email",
-        send_form_class=EmailChangeSendForm,
-        confirm_form_class=EmailConfirmForm,
-        send=lambda **kw: services.email_change_send(user=user, **kw),
-        confirm=lambda **kw: services.email_change_confirm(user=user, **kw),
-        initial="",
-        template="accounts/security/change_email.html",
-        done=_("邮箱已更换。"),
     )
 
 
@@ -208,7 +150,7 @@ def password_change(request):
                 new_password=form.cleaned_data["new_password1"],
             )
         except TransitionRefused as exc:
-            exc.add_to_form(form)
+            exc.add_to_form(form, fields={"new_password": "new_password1"})
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("登录密码修改成功。"))
@@ -218,9 +160,13 @@ def password_change(request):
 
 urlpatterns = [
     path("security/", security, name="security"),
-    path("security/phone/", verify_phone, name="verify_phone"),
-    path("security/email/", verify_email, name="verify_email"),
-    path("security/phone/change/", change_phone, name="change_phone"),
-    path("security/email/change/", change_email, name="change_email"),
+    *(
+        path(f"security/{channel.name}/{suffix}", code_page, {"channel": channel, "mode": mode}, name=name)
+        for channel in CHANNELS.values()
+        for mode, suffix, name in (
+            ("verify", "", f"verify_{channel.name}"),
+            ("change", "change/", f"change_{channel.name}"),
+        )
+    ),
     path("security/password/", password_change, name="password_change"),
 ]

@@ -11,6 +11,7 @@ from docregsys.reference.selectors import announcement_list_current
 
 from ..decorators import doctor_required
 from ..forms.signup import IdentityUpdateForm, SignupAccountForm, SignupIdentityForm
+from ..selectors import activation_next_step, doctor_records
 from ..services.signup import (
     ALREADY_ACTIVATED,
     account_id_number_check,
@@ -109,13 +110,19 @@ def signup_done(request):
 
 
 @doctor_required
+@require_http_methods(["GET", "POST"])
 def check(request):
-    """ACC-3 医师信息校验: run on every visit, so a record imported today is found today."""
-    records = qualification_check_run(user=request.user)
+    """ACC-3 医师信息校验: GET shows what the records say today (a pure read); the page's button POSTs,
+    which records the outcome (`checked_at`) and goes on to the next activation step."""
+    user = request.user
+    if request.method == "POST":
+        qualification_check_run(user=user)
+        step = activation_next_step(user)
+        return redirect(step.url if step is not None else "home")
     return render(
         request,
         "accounts/check/result.html",
-        {"records": records, "layout": layout_for(request.user)},
+        {"records": doctor_records(user), "layout": layout_for(user)},
     )
 
 

@@ -19,6 +19,7 @@ from accounts.services.activation import (
     activation_code_consume,
     activation_code_issue,
 )
+from docregsys.api import refusal_status
 from docregsys.exceptions import TransitionRefused
 from docregsys.messaging.models import OutboundMessage
 from registrations.models import PracticeRecord
@@ -270,7 +271,7 @@ def test_eleventh_attempt_of_the_day_refused():
     for _i in range(10):
         assert refused(account_activate_with_code, user=user, code="WRONG234").code == "code_invalid"
     exc = refused(account_activate_with_certificate, user=user, number=cert.number)
-    assert str(exc.message) == "今日激活尝试次数已达上限，请明天再试。" and exc.status == 429
+    assert str(exc.message) == "今日激活尝试次数已达上限，请明天再试。" and refusal_status(exc) == 429
     assert not reload(user).is_activated
 
 

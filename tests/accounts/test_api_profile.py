@@ -44,7 +44,11 @@ def doctor():
     ExamResultFactory(real_name=NAME, id_number=ID, admission_ticket="209110430100123", year=2009)
     ExamResultFactory(real_name=NAME, id_number=ID, admission_ticket="208110430100999", passed=False)
     record = PracticeRecordFactory(
-        real_name=NAME, id_number=ID, certificate_number="110430100012345", approval_date=dt.date(2014, 3, 17)
+        real_name=NAME,
+        id_number=ID,
+        certificate_number="110430100012345",
+        qualification_number="200943110430102198503170013",
+        approval_date=dt.date(2014, 3, 17),
     )
     record.scopes.set(
         [
@@ -104,18 +108,22 @@ def test_me_refuses_anonymous(api):
 
 
 def test_records_of_an_activated_doctor(api, doctor):
-    """ACC-8: certificates, passed exams, practice records (scopes, institution, location, authority, state), assessments."""
+    """ACC-8, X-3: certificates (numbers masked), passed exams, practice records (scopes, institution, location, authority, state), assessments."""
     api.force_login(doctor)
     response = api.get(reverse("accounts-api:me_records"))
     assert response.status_code == 200
     data = response.json()
-    assert [c["number"] for c in data["certificates"]] == ["200943110430102198503170013"]
+    # X-3: the certificate number holds the full ID number: masked like it, even for its holder.
+    assert [c["number"] for c in data["certificates"]] == ["2009" + "*" * 19 + "0013"]
+    assert "200943110430102198503170013" not in response.content.decode()
+    assert ID not in response.content.decode()
     assert data["certificates"][0]["origin"] == "新人新办法"
     assert [e["admission_ticket"] for e in data["passed_exams"]] == ["209110430100123"]
     first, second = data["practice_records"]
     assert first["state"] == "valid" and first["state_display"] == "有效"
     assert first["scopes"] == ["内科专业", "外科专业"]
     assert first["certificate_number"] == "110430100012345"
+    assert first["qualification_number"] == "2009" + "*" * 19 + "0013"
     assert first["approval_date"] == "2014-03-17"
     assert first["main_institution"] and first["location"] and first["authority"]
     assert second["state"] == "filed"

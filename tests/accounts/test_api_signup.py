@@ -199,6 +199,10 @@ def test_check_runs_the_check_and_masks_the_id(api):
     CertificateFactory(real_name="赵六", id_number=ID_NUMBER)
     assert api.get(url("check")).json()["passed"] is True
     user.refresh_from_db()
+    assert user.checked_at is None  # GET only reads (issue 8 §3)
+    response = api.post(url("check"))
+    assert response.status_code == 200 and response.json()["passed"] is True
+    user.refresh_from_db()
     assert user.checked_at is not None
 
 

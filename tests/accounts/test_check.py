@@ -31,16 +31,43 @@ def check_page(client, user):
     return client.get(reverse("accounts:check"))
 
 
-def test_certificate_passes_and_links_to_phone_verification(client, doctor):
-    """ACC-3: a qualification certificate under name + ID passes; next step 验证手机."""
+def test_certificate_passes_and_the_button_goes_on_to_phone_verification(client, doctor):
+    """ACC-3: a qualification certificate under name + ID passes; the button records it, next 验证手机."""
     CertificateFactory(real_name=NAME, id_number=ID_NUMBER)
     response = check_page(client, doctor)
     html = response.content.decode()
     assert "医师账户激活第一步 医师信息校验" in html
     assert "恭喜，您已经通过医师资格信息校验！" in html
-    assert "点击此处验证手机" in html and f'href="{reverse("accounts:verify_phone")}"' in html
+    assert "点击此处验证手机" in html and f'action="{reverse("accounts:check")}"' in html
+    response = client.post(reverse("accounts:check"))
+    assert response.status_code == 302 and response.url == reverse("accounts:verify_phone")
     doctor.refresh_from_db()
     assert doctor.checked_at is not None
+
+
+def test_the_check_page_get_writes_nothing(client, doctor):
+    """ACC-3, issue 8 §3 (no writes on GET): showing the outcome changes no row; only the POST records it."""
+    CertificateFactory(real_name=NAME, id_number=ID_NUMBER)
+    client.force_login(doctor)
+    before = list(User.objects.values().order_by("pk"))
+    history = doctor.history.count()
+    assert "恭喜" in client.get(reverse("accounts:check")).content.decode()
+    assert client.get(reverse("accounts-api:check")).json()["passed"]
+    assert list(User.objects.values().order_by("pk")) == before
+    assert doctor.history.count() == history
+
+
+def test_the_check_page_get_does_not_clear_a_stale_check(client):
+    """ACC-3: records withdrawn since the check: GET shows the failure, only the POST clears `checked_at`."""
+    user = UserFactory(real_name=NAME, id_number=ID_NUMBER, checked=True)
+    client.force_login(user)
+    assert "很抱歉，您未通过医师资格校验！" in client.get(reverse("accounts:check")).content.decode()
+    user.refresh_from_db()
+    assert user.checked_at is not None
+    response = client.post(reverse("accounts:check"))
+    assert response.url == reverse("accounts:check")
+    user.refresh_from_db()
+    assert user.checked_at is None
 
 
 def test_passing_exam_result_passes(client, doctor):
@@ -58,8 +85,8 @@ def test_verified_phone_goes_on_to_activation(client):
     user = UserFactory(real_name=NAME, id_number=ID_NUMBER, phone_verified=True)
     CertificateFactory(real_name=NAME, id_number=ID_NUMBER)
     html = check_page(client, user).content.decode()
-    assert f'href="{reverse("accounts:activation")}"' in html
-    assert "点击此处验证手机" not in html
+    assert "激活我的账户" in html and "点击此处验证手机" not in html
+    assert client.post(reverse("accounts:check")).url == reverse("accounts:activation")
 
 
 def test_nothing_found_shows_the_seed_failure_page(client, doctor):
@@ -86,6 +113,8 @@ def test_nothing_found_shows_the_seed_failure_page(client, doctor):
     assert f'href="{reverse("accounts:identity_update")}"' in html
     for origin in ("legacy", "exam", "military"):
         assert reverse("qualifications:guide", args=[origin]) in html
+    assert "重新校验" in html
+    assert client.post(reverse("accounts:check")).url == reverse("accounts:check")  # 重新校验: still nothing
     doctor.refresh_from_db()
     assert doctor.checked_at is None
 

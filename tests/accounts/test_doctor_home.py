@@ -210,7 +210,8 @@ def test_practice_page_lists_every_record_with_its_state_valid_first(client, doc
     assert html.index("badge-valid") < html.index("badge-deregistered")
     assert "湖南省人民医院" in html and "长沙市第一医院" in html
     assert "内科专业、外科专业" in html
-    assert "200943110430102198503170013" in html
+    # masked on 执业信息; the 资格信息 page is the one place it is shown in full.
+    assert "200943110430102198503170013" not in html and "2009" + "*" * 19 + "0013" in html
     assert "湖南省卫生健康委员会" in html
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from accounts.channels import PHONE as PHONE_CHANNEL
 from accounts.models import SendQuota, User, VerificationCode
 from accounts.services import recovery as svc
 from docregsys.exceptions import TransitionRefused
@@ -218,12 +219,12 @@ def test_expired_code_is_refused(client, doctor, sms_inbox):
 
 def test_a_code_is_single_use(doctor, sms_inbox):
     """ACC-6: a used code cannot be used a second time."""
-    svc.account_recover_by_phone_send(phone=PHONE, client="10.0.0.1")
+    svc.account_recover_by_contact_send(channel=PHONE_CHANNEL, value=PHONE, client="10.0.0.1")
     code = sms_inbox.last_code(PHONE)
-    grant = svc.account_recover_by_phone_confirm(phone=PHONE, code=code)
+    grant = svc.account_recover_by_contact_confirm(channel=PHONE_CHANNEL, value=PHONE, code=code)
     assert grant.user == doctor
     with pytest.raises(TransitionRefused) as exc:
-        svc.account_recover_by_phone_confirm(phone=PHONE, code=code)
+        svc.account_recover_by_contact_confirm(channel=PHONE_CHANNEL, value=PHONE, code=code)
     assert exc.value.code == "code_expired"
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from accounts.channels import PHONE as PHONE_CHANNEL
 from accounts.models import VerificationCode
 from tests.factories import UserFactory
 
@@ -533,11 +534,13 @@ def test_the_database_settles_a_race_for_one_verified_phone(doctor, sms_inbox, m
     from accounts.services import security
     from docregsys.exceptions import TransitionRefused
 
-    security.phone_verify_send(user=doctor, phone=PHONE, client="10.0.0.9")
+    security.contact_verify_send(channel=PHONE_CHANNEL, user=doctor, value=PHONE, client="10.0.0.9")
     UserFactory(phone=PHONE, phone_verified_at=timezone.now())  # the other account won meanwhile
-    monkeypatch.setattr(security, "_phone_taken", lambda phone, user: False)  # both passed the early check
+    monkeypatch.setattr(security, "_taken", lambda channel, value, user: False)  # both passed the early check
     with pytest.raises(TransitionRefused) as refused:
-        security.phone_verify_confirm(user=doctor, phone=PHONE, code=sms_inbox.last_code(PHONE))
+        security.contact_verify_confirm(
+            channel=PHONE_CHANNEL, user=doctor, value=PHONE, code=sms_inbox.last_code(PHONE)
+        )
     assert refused.value.code == "phone_taken"
     doctor.refresh_from_db()
     assert doctor.phone_verified_at is None

@@ -97,7 +97,7 @@ def _check_and_verify_phone(page, look, person, sms_inbox):
     page.wait_for_url("**/check/")
     expect(page.get_by_text("恭喜").first).to_be_visible()
     look("4-check-passed")
-    page.get_by_role("link", name="点击此处验证手机").click()
+    page.get_by_role("button", name="点击此处验证手机").click()
     page.wait_for_url("**/security/phone/")
     page.get_by_role("button", name="向手机发送校验码").click()
     expect(page.get_by_text("校验码已发送至")).to_be_visible()

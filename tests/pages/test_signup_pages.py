@@ -84,7 +84,7 @@ def test_sign_up_check_and_correct_identity(live_server, page, screenshot, size)
     page.get_by_role("button", name="保存并重新校验").click()
     page.wait_for_url("**/check/")
     expect(page.get_by_text("恭喜，您已经通过医师资格信息校验！")).to_be_visible()
-    expect(page.get_by_role("link", name="点击此处验证手机")).to_be_visible()
+    expect(page.get_by_role("button", name="点击此处验证手机")).to_be_visible()
     look(page, screenshot, "check-passed", size)
 
     page.goto(live_server.url + "/accounts/privacy/")
