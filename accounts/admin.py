@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from approvals import scoping
 from approvals.admin import ReviewerScopedAdmin
+from docregsys.adminsearch import IdDigestFilter, IdNumberSearchMixin
 from docregsys.exceptions import TransitionRefused
 from docregsys.identity.validators import validate_mobile, validate_real_name, validate_username
 from registrations.models import PracticeRecord
@@ -135,7 +136,7 @@ class SuperuserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(IdNumberSearchMixin, ReviewerScopedAdmin, SimpleHistoryAdmin, DjangoUserAdmin):
     """Reviewers: officer accounts in scope (no deleting: deactivate). Superuser: every account."""
 
     scope = scoping.users_for
@@ -203,9 +204,10 @@ class UserAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin, DjangoUserAdmin):
         return ("username", "real_name", "institution", "phone_masked", "is_active", "last_login")
 
     def get_list_filter(self, request):
+        # IdDigestFilter: the ID-number search made by POST (X-3), never a ?q= in the URL.
         if request.user.is_superuser:
-            return ("role", "is_active", "is_staff", "is_superuser")
-        return ("is_active",)
+            return ("role", "is_active", "is_staff", "is_superuser", IdDigestFilter)
+        return ("is_active", IdDigestFilter)
 
     @admin.display(description=_("手机号码"))
     def phone_masked(self, obj):

@@ -19,6 +19,7 @@ from docregsys.identity.crypto import IdType, identity_columns
 from docregsys.identity.validators import validate_id_number, validate_real_name
 
 from ..models import AssessmentResult, Category, Level, QualificationCertificate
+from ..regions import resident_region
 from .errors import RowError
 
 Parser = Callable[[dict[str, str], dict], object]
@@ -203,3 +204,18 @@ def identity(row: dict[str, str], ctx: dict) -> tuple[str, str, str, str, str]:
             raise RowError("姓名", exc.messages[0]) from None
     cipher, digest, masked = identity_columns(number)
     return id_type, cipher, digest, masked, name
+
+
+def identity_with_region(row: dict[str, str], ctx: dict) -> tuple[str, str, str, str, str, str]:
+    """The identity plus the holder's region (APP-5): the first six digits of a resident ID."""
+    values = identity(row, ctx)
+    return (*values, resident_region(values[0], row["证件号码"].strip().upper()))
+
+
+def exam_region(area_column: str, site_column: str) -> Parser:
+    """The region of the exam (APP-5), from the exam area and site through ``ctx["exam_region"]``."""
+
+    def parse(row, ctx):
+        return ctx["exam_region"](row[area_column], row[site_column])
+
+    return parse

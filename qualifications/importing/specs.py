@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from approvals.models import Region
+
 from ..models import AssessmentResult, ExamCategory, ExamResult, ImportBatch, QualificationCertificate
+from ..regions import ExamRegionResolver
 from . import cells
 from .errors import ImportRefused, RowError, RowErrors
 
 Kind = ImportBatch.Kind
 
 _IDENTITY_FIELDS = ("id_type", "id_number_cipher", "id_number_digest", "id_number_masked", "real_name")
+_HOLDER_FIELDS = (*_IDENTITY_FIELDS, "region_code")
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,9 @@ class Spec:
 
     def context(self) -> dict:
         """What the cells look up once per file (exam categories by code and name)."""
-        return {"categories": _exam_categories()} if self.model is ExamResult else {}
+        if self.model is not ExamResult:
+            return {}
+        return {"categories": _exam_categories(), "exam_region": _exam_region_resolver()}
 
     def check_headers(self, header: list[str]) -> list[str]:
         """The column names of the header row, or ImportRefused naming what is missing, unknown or doubled."""
@@ -86,6 +92,12 @@ def _exam_categories() -> dict[str, str]:
     return mapping
 
 
+def _exam_region_resolver() -> ExamRegionResolver:
+    return ExamRegionResolver(
+        Region.objects.filter(is_grouping=False).values_list("code", "name", "full_name", "level")
+    )
+
+
 SPECS: dict[str, Spec] = {
     Kind.EXAM_RESULTS: Spec(
         model=ExamResult,
@@ -112,6 +124,7 @@ SPECS: dict[str, Spec] = {
             cells.score("笔试成绩"),
             cells.score("合格线"),
             cells.boolean("是否合格"),
+            cells.exam_region("考区", "考点"),
         ),
         fields=_IDENTITY_FIELDS
         + (
@@ -123,6 +136,7 @@ SPECS: dict[str, Spec] = {
             "written_score",
             "pass_line",
             "passed",
+            "region_code",
         ),
         key=("year", "admission_ticket"),
         key_label="准考证号",
@@ -145,7 +159,7 @@ SPECS: dict[str, Spec] = {
         ),  # fmt: skip
         optional=("证件类型",),
         cells=(
-            cells.identity,
+            cells.identity_with_region,
             cells.code("资格证书编码", 32, required=True, upper=True),
             cells.choice("医师级别", "level"),
             cells.choice("医师类别", "category"),
@@ -157,7 +171,7 @@ SPECS: dict[str, Spec] = {
             cells.choice("资格来源", "origin", default="新人新办法"),
             cells.code("准考证号", 20),
         ),
-        fields=_IDENTITY_FIELDS
+        fields=_HOLDER_FIELDS
         + (
             "number",
             "level",
@@ -178,13 +192,13 @@ SPECS: dict[str, Spec] = {
         required=("姓名", "证件号码", "考核周期", "考核机构", "考核结果", "执业证书编码"),
         optional=("证件类型",),
         cells=(
-            cells.identity,
+            cells.identity_with_region,
             cells.cycle("考核周期"),
             cells.text("考核机构", 100, required=True),
             cells.choice("考核结果", "result"),
             cells.code("执业证书编码", 32),
         ),
-        fields=_IDENTITY_FIELDS + ("cycle", "assessing_body", "result", "certificate_number"),
+        fields=_HOLDER_FIELDS + ("cycle", "assessing_body", "result", "certificate_number"),
         key=("id_number_digest", "cycle"),
         key_label="证件号码",
     ),
