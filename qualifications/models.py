@@ -223,3 +223,34 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.filename}"
+
+
+class RecordLookup(models.Model):
+    """APP-5: one exact lookup of exam-centre records by a reviewer, reaching outside their region.
+
+    Holds who, when, what kind of lookup and the value's digest and masked form, never the clear value.
+    """
+
+    class By(models.TextChoices):
+        ID_NUMBER = "id_number", _("证件号码")
+        CERTIFICATE_NUMBER = "certificate_number", _("资格证书编码")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("查找人"), null=True, on_delete=models.SET_NULL
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    record_kind = models.CharField(_("数据类型"), max_length=20, choices=ImportBatch.Kind.choices)
+    by = models.CharField(_("查找方式"), max_length=20, choices=By.choices)
+    value_digest = models.CharField(_("查找值摘要"), max_length=64)
+    value_masked = models.CharField(_("查找值"), max_length=40)
+    found = models.PositiveIntegerField(_("找到记录数"), default=0)
+    outside_region = models.PositiveIntegerField(_("其中辖区外"), default=0)
+    found_ids = models.JSONField(_("找到的记录"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("精确查找记录")
+        verbose_name_plural = _("精确查找记录")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.get_by_display()} {self.value_masked}"

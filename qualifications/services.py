@@ -10,10 +10,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.scoping import region_prefix_for
 from docregsys.exceptions import TransitionRefused
+from docregsys.identity.crypto import id_number_digest, mask_id_number, normalize_id_number
 
-from .models import ImportBatch
-from .selectors import import_allowed_for
+from .models import (
+    AssessmentResult,
+    ExamResult,
+    ImportBatch,
+    QualificationCertificate,
+    RecordLookup,
+    mask_certificate_number,
+)
+from .selectors import import_allowed_for, record_list_for
 
 logger = logging.getLogger(__name__)
 
@@ -100,3 +109,54 @@ def import_batch_run(*, batch_id: int) -> ImportBatch | None:
         )
     default_storage.delete(batch.upload_path)
     return batch
+
+
+_LOOKUP_MODELS = {
+    ImportBatch.Kind.EXAM_RESULTS: ExamResult,
+    ImportBatch.Kind.CERTIFICATES: QualificationCertificate,
+    ImportBatch.Kind.ASSESSMENTS: AssessmentResult,
+}
+
+
+@transaction.atomic
+def record_lookup_run(*, user, record_kind: str, by: str, value: str) -> list:
+    """APP-5: the records matching a full ID or certificate number in any region, the lookup audited.
+
+    Compared exactly (ID by digest, certificate number on its unique index), never by prefix, so a
+    reviewer reaches outside their region only the record they already know the number of.
+    """
+    if region_prefix_for(user) is None:
+        raise TransitionRefused(_("您无权查找考试中心数据。"), code="lookup_forbidden")
+    model = _LOOKUP_MODELS.get(record_kind)
+    value = normalize_id_number(value)
+    if model is None or by not in RecordLookup.By.values:
+        raise TransitionRefused(_("查找方式无效。"), code="lookup_invalid", field="by")
+    if by == RecordLookup.By.CERTIFICATE_NUMBER and model is not QualificationCertificate:
+        raise TransitionRefused(
+            _("只有医师资格证书可以按资格证书编码查找。"), code="lookup_invalid", field="by"
+        )
+    if not value or len(value) > 32 or not value.isalnum() or not value.isascii():
+        raise TransitionRefused(_("请输入完整的号码（字母或数字）。"), code="lookup_value", field="value")
+    digest = id_number_digest(value)
+    if by == RecordLookup.By.ID_NUMBER:
+        found = list(model.objects.filter(id_number_digest=digest))
+        masked = mask_id_number(value)
+    else:
+        found = list(model.objects.filter(number=value))
+        masked = mask_certificate_number(value)
+    in_region = set(
+        record_list_for(model, user=user).filter(pk__in=[r.pk for r in found]).values_list("pk", flat=True)
+    )
+    for record in found:
+        record.in_region = record.pk in in_region
+    RecordLookup.objects.create(
+        user=user,
+        record_kind=record_kind,
+        by=by,
+        value_digest=digest,
+        value_masked=masked[:40],
+        found=len(found),
+        outside_region=len(found) - len(in_region),
+        found_ids=[r.pk for r in found],
+    )
+    return found
