@@ -197,7 +197,7 @@ class RecordLookupAdmin(ReviewerPermissionsMixin, admin.ModelAdmin):
 
     reviewer_actions = ()
     list_display = ("at", "user", "record_kind", "by", "value_masked", "found", "outside_region")
-    list_filter = ("record_kind", "by", ("outside_region", admin.EmptyFieldListFilter))
+    list_filter = ("record_kind", "by")
     list_select_related = ("user",)
     search_fields = ("user__username",)
     date_hierarchy = "at"
