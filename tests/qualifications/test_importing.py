@@ -241,3 +241,30 @@ def test_the_command_imports_and_prints_the_summary(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "新增1" in out and "错误行1" in out
     assert "第3行 [姓名]" in out
+
+
+def test_the_import_stores_each_records_region_for_the_reviewers_scope():
+    """APP-5: exam results get the region of 考区/考点, certificates the holder's resident-ID region."""
+    from tests.factories import region_tree
+
+    region_tree()
+    number = make_resident_id(region="420102", seq="041")
+    run(
+        csv_bytes(
+            [exam_row(ticket="R1", 考区="湖南省", 考点="长沙市第一考点"), exam_row(ticket="R2", 考区="火星")]
+        )
+    )
+    assert dict(ExamResult.objects.values_list("admission_ticket", "region_code")) == {
+        "R1": "430100",
+        "R2": "",
+    }
+    header = [
+        "资格证书编码", "姓名", "证件号码", "医师级别", "医师类别", "取得资格年度",
+        "毕业学校", "所学专业", "签发机关", "签发日期", "资格来源", "准考证号",
+    ]  # fmt: skip
+    row = [f"200842110{number}", "周一", number, "执业医师", "临床", "2008", "", "", "", "", "", ""]
+    batch = run(csv_bytes([row], header=header), kind=ImportBatch.Kind.CERTIFICATES)
+    assert batch.created == 1, batch.errors
+    assert QualificationCertificate.objects.get().region_code == "420102"
+    # A re-import finds nothing changed: the region is compared like every other column.
+    assert run(csv_bytes([row], header=header), kind=ImportBatch.Kind.CERTIFICATES).unchanged == 1
