@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from approvals.admin import ReviewerScopedAdmin
+from docregsys.adminsearch import IdDigestFilter, IdNumberSearchMixin
 from docregsys.exceptions import TransitionRefused
 from docregsys.identity.validators import (
     PASSWORD_MAX_LENGTH,
@@ -170,7 +171,7 @@ class SuperuserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(IdNumberSearchMixin, ReviewerScopedAdmin, SimpleHistoryAdmin, DjangoUserAdmin):
     """Reviewers: officer accounts in scope (no deleting: deactivate). Superuser: every account."""
 
     def get_queryset(self, request):
@@ -240,9 +241,10 @@ class UserAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin, DjangoUserAdmin):
         return ("username", "real_name", "institution", "phone_masked", "is_active", "last_login")
 
     def get_list_filter(self, request):
+        # IdDigestFilter: the ID-number search made by POST (X-3), never a ?q= in the URL.
         if request.user.is_superuser:
-            return ("role", "is_active", "is_staff", "is_superuser")
-        return ("is_active",)
+            return ("role", "is_active", "is_staff", "is_superuser", IdDigestFilter)
+        return ("is_active", IdDigestFilter)
 
     @admin.display(description=_("手机号码"))
     def phone_masked(self, obj):

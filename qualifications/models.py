@@ -5,8 +5,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from docregsys.identity.crypto import EncryptedIdentity
+from docregsys.identity.crypto import EncryptedIdentity, mask_id_number
 from docregsys.reference.models import Category, ExamCategory, Level
+
+from .regions import resident_region
 
 
 class PersonRecord(EncryptedIdentity):
@@ -19,6 +21,8 @@ class PersonRecord(EncryptedIdentity):
     """
 
     real_name = models.CharField(_("姓名"), max_length=28)
+    # Whose region the record is in, for the reviewers' scope (APP-5): see qualifications.regions.
+    region_code = models.CharField(_("所属地区代码"), max_length=6, blank=True, editable=False)
     id_number_digest = models.CharField(_("证件号码摘要"), max_length=64, blank=True, editable=False)
     # The last import that wrote the record.
     batch = models.ForeignKey(
@@ -33,6 +37,25 @@ class PersonRecord(EncryptedIdentity):
 
     class Meta:
         abstract = True
+
+
+class HolderRegionRecord(PersonRecord):
+    """A record that belongs to the holder's region: the first six digits of a resident ID."""
+
+    class Meta:
+        abstract = True
+
+    def set_id_number(self, value: str) -> None:
+        super().set_id_number(value)
+        self.region_code = resident_region(self.id_type, value.strip().upper() if value else "")
+
+
+def mask_certificate_number(number: str) -> str:
+    """200843110 4301**********0315: year, province and category shown, the holder's ID in it masked (X-3)."""
+    number = (number or "").strip().upper()
+    if len(number) == 27 and number[:9].isdigit():
+        return number[:9] + mask_id_number(number[9:])
+    return mask_id_number(number)
 
 
 class ExamResult(PersonRecord):
@@ -63,7 +86,7 @@ class ExamResult(PersonRecord):
         return f"{self.year} {self.admission_ticket} {self.real_name}"
 
 
-class QualificationCertificate(PersonRecord):
+class QualificationCertificate(HolderRegionRecord):
     """QUA-2: a 医师资格证书 (certificate number, level, category, origin …)."""
 
     class Origin(models.TextChoices):
@@ -90,10 +113,15 @@ class QualificationCertificate(PersonRecord):
         indexes = [models.Index(fields=["id_number_digest"], name="certificate_digest")]
 
     def __str__(self):
-        return f"{self.number} {self.real_name}"
+        # The admin's history and log entries print this: the number holds the full ID (X-3).
+        return f"{self.number_masked} {self.real_name}"
+
+    @property
+    def number_masked(self) -> str:
+        return mask_certificate_number(self.number)
 
 
-class AssessmentResult(PersonRecord):
+class AssessmentResult(HolderRegionRecord):
     """REG-10: a periodic assessment (定期考核) result for one doctor and cycle."""
 
     class Result(models.TextChoices):
@@ -163,3 +191,34 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.filename}"
+
+
+class RecordLookup(models.Model):
+    """APP-5: one exact lookup of exam-centre records by a reviewer, reaching outside their region.
+
+    Holds who, when, what kind of lookup and the value's digest and masked form, never the clear value.
+    """
+
+    class By(models.TextChoices):
+        ID_NUMBER = "id_number", _("证件号码")
+        CERTIFICATE_NUMBER = "certificate_number", _("资格证书编码")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("查找人"), null=True, on_delete=models.SET_NULL
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    record_kind = models.CharField(_("数据类型"), max_length=20, choices=ImportBatch.Kind.choices)
+    by = models.CharField(_("查找方式"), max_length=20, choices=By.choices)
+    value_digest = models.CharField(_("查找值摘要"), max_length=64)
+    value_masked = models.CharField(_("查找值"), max_length=40)
+    found = models.PositiveIntegerField(_("找到记录数"), default=0)
+    outside_region = models.PositiveIntegerField(_("其中辖区外"), default=0)
+    found_ids = models.JSONField(_("找到的记录"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("精确查找记录")
+        verbose_name_plural = _("精确查找记录")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.get_by_display()} {self.value_masked}"

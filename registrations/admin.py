@@ -4,6 +4,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from approvals.admin import ReadOnlyAdmin, ReviewerScopedAdmin
+from docregsys.adminsearch import IdNumberSearchMixin
 from docregsys.reference.models import DeregistrationReason, FilingReason, PracticeScope, Title
 from docregsys.reference.selectors import code_list_for
 
@@ -45,8 +46,11 @@ class FilingReasonAdmin(ReferenceListAdmin):
 
 
 @admin.register(PracticeRecord)
-class PracticeRecordAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
-    """执业注册 of the institutions in scope. Read-only: records change only through approved applications."""
+class PracticeRecordAdmin(IdNumberSearchMixin, ReadOnlyAdmin, SimpleHistoryAdmin):
+    """执业注册 of the institutions in scope. Read-only: records change only through approved applications.
+
+    ``?q=`` searches names and the 执业证书编码 (public, X-3); ID numbers go through the POST search.
+    """
 
     list_display = (
         "real_name",

@@ -98,7 +98,8 @@ def test_the_import_page_needs_the_add_permission(client):
     assert client.get(reverse("admin:qualifications_importbatch_import")).status_code == 403
 
 
-def test_the_list_shows_masked_ids_and_finds_a_full_id_by_digest(admin_client):
+def test_the_list_shows_masked_ids_and_finds_a_full_id_only_by_the_post_lookup(admin_client):
+    """X-3: the list masks IDs; a full ID typed into ?q= is dropped, the POST lookup finds it by digest."""
     number = make_resident_id(seq="077")
     ExamResultFactory(id_number=number, real_name="周九")
     ExamResultFactory(real_name="吴十")
@@ -106,6 +107,11 @@ def test_the_list_shows_masked_ids_and_finds_a_full_id_by_digest(admin_client):
     html = admin_client.get(url).content.decode()
     assert number not in html and number[:4] + "**********" + number[-4:] in html
     response = admin_client.get(url, {"q": number})
-    assert list(response.context["cl"].result_list.values_list("real_name", flat=True)) == ["周九"]
+    assert response.status_code == 302 and response.url == url
+    response = admin_client.post(
+        reverse("admin:qualifications_examresult_lookup"), {"by": "id_number", "value": number}
+    )
+    assert [row["cells"][3] for row in response.context["rows"]] == ["周九"]
+    assert number not in response.content.decode()
     response = admin_client.get(url, {"q": "吴十"})
     assert [r.real_name for r in response.context["cl"].result_list] == ["吴十"]

@@ -14,7 +14,9 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.mark.browser
-def test_upload_and_report_in_the_browser(page, live_server, transactional_db, import_worker, screenshot, tmp_path):
+def test_upload_and_report_in_the_browser(
+    page, live_server, transactional_db, import_worker, screenshot, tmp_path
+):
     """QUA-3: upload through the admin; the report lists the bad rows; screenshots at 1280 and 375 px."""
     categories()
     UserFactory(username="reviewer01", is_staff=True, is_superuser=True)

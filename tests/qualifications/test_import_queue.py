@@ -74,7 +74,10 @@ def test_a_province_reviewer_imports_and_sees_only_their_authoritys_batches(clie
     listing = client.get(reverse("admin:qualifications_importbatch_changelist")).content.decode()
     assert "成绩.csv" in listing and "北京.csv" not in listing
     other_batch = ImportBatch.objects.get(started_by=other)
-    assert client.get(reverse("admin:qualifications_importbatch_report", args=[other_batch.pk])).status_code == 404
+    assert (
+        client.get(reverse("admin:qualifications_importbatch_report", args=[other_batch.pk])).status_code
+        == 404
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -100,7 +103,9 @@ def test_a_broker_outage_marks_the_batch_failed_instead_of_an_error_page(client,
 def test_a_redelivered_task_does_not_import_twice(tmp_path):
     """QUA-3: the task is idempotent: a finished batch is skipped."""
     categories()
-    batch = ImportBatch.objects.create(kind="exam_results", filename="x.csv", status="done", upload_path="imports/x.csv")
+    batch = ImportBatch.objects.create(
+        kind="exam_results", filename="x.csv", status="done", upload_path="imports/x.csv"
+    )
     assert services.import_batch_run(batch_id=batch.pk) is None
 
 

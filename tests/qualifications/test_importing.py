@@ -233,9 +233,11 @@ def test_it_imports_assessments_keyed_on_person_and_cycle():
 
 
 def test_the_command_imports_and_prints_the_summary(tmp_path, capsys):
+    """QUA-3: the command imports through import_batch_enqueue, as the named superuser."""
+    UserFactory(username="root", is_staff=True, is_superuser=True)
     path = tmp_path / "成绩.csv"
     path.write_bytes(csv_bytes([exam_row(ticket="M1"), exam_row(ticket="M2", 姓名="A")]))
-    call_command("import_records", "--kind", "exam_results", str(path))
+    call_command("import_records", "--kind", "exam_results", "--user", "root", str(path))
     out = capsys.readouterr().out
     assert "新增1" in out and "错误行1" in out
     assert "第3行 [姓名]" in out

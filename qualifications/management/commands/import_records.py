@@ -1,13 +1,16 @@
-"""`manage.py import_records --kind exam_results FILE`: QUA-3 bulk import from the command line."""
+"""`manage.py import_records --kind exam_results --user NAME FILE`: QUA-3 bulk import from the command line."""
 
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from qualifications.importing import count_lines, records_import
+from docregsys.exceptions import TransitionRefused
+from qualifications.importing import count_lines
 from qualifications.models import ImportBatch
+from qualifications.services import import_batch_enqueue
 
 
 class Command(BaseCommand):
@@ -15,26 +18,33 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--kind", required=True, choices=ImportBatch.Kind.values)
-        parser.add_argument("--user", help="记为导入人的用户名")
+        parser.add_argument(
+            "--user", required=True, help="记为导入人的用户名（超级管理员或国家级、省级审核人员）"
+        )
         parser.add_argument("--errors", type=int, default=20, help="打印前多少条错误")
         parser.add_argument("file")
 
-    def handle(self, *args, kind, file, user=None, errors=20, **options):
+    def handle(self, *args, kind, file, user, errors=20, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"文件不存在：{path}")
-        importer = None
-        if user:
-            try:
-                importer = get_user_model().objects.get(username=user)
-            except get_user_model().DoesNotExist:
-                raise CommandError(f"用户不存在：{user}") from None
+        try:
+            importer = get_user_model().objects.get(username=user)
+        except get_user_model().DoesNotExist:
+            raise CommandError(f"用户不存在：{user}") from None
         with path.open("rb") as fh:
             total = count_lines(fh)
             with tqdm(total=total, unit="行", file=self.stderr._out, disable=None) as bar:
-                batch = records_import(
-                    kind=kind, fh=fh, filename=path.name, user=importer, progress=bar.update
-                )
+                try:
+                    batch = import_batch_enqueue(
+                        kind=kind,
+                        upload=File(fh, name=path.name),
+                        user=importer,
+                        run_now=True,
+                        progress=bar.update,
+                    )
+                except TransitionRefused as exc:
+                    raise CommandError(str(exc.message)) from None
         if batch.status == ImportBatch.Status.FAILED:
             raise CommandError(f"导入失败（批次#{batch.pk}）：{batch.failure}")
         self.stdout.write(
