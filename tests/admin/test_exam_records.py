@@ -154,7 +154,7 @@ def test_a_lookup_by_get_or_with_bad_input_writes_no_audit_and_no_500(client, re
     client.force_login(county_reviewer)
     url = reverse("admin:qualifications_qualificationcertificate_lookup")
     assert client.get(url).status_code == 302
-    for value in ("", "１２３", "430102' OR 1=1", "x" * 200):
+    for value in ("", "430102' OR 1=1", "x" * 200):
         response = client.post(url, {"by": "certificate_number", "value": value})
         assert response.status_code == 200 and response.context["searched"] is False
     response = client.post(
