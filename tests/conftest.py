@@ -1,4 +1,4 @@
-"""Test-wide settings and personas: a doctor, officers of hospitals A and B, reviewers of X and Y."""
+"""Test-wide settings, the personas of tests/personas.py as fixtures, and ``assert_nothing_changed``."""
 
 import base64
 import os
@@ -8,6 +8,8 @@ import pytest
 
 from accounts.services.outbox import outbox_drain
 from accounts.sms import read_file_outbox
+from tests import personas
+from tests.dbstate import assert_nothing_changed as _assert_nothing_changed
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright drives the live server
 
@@ -50,6 +52,90 @@ def pytest_collection_modifyitems(config, items):
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+# ---- Personas (tests/personas.py): each fixture is the same person and tenants wherever it is used.
+
+
+@pytest.fixture
+def regions(db):
+    """湖南省 → 长沙市 → 芙蓉区, 天心区; 株洲市 → 荷塘区; 湖北省 → 武汉市 → 江岸区."""
+    return personas.regions()
+
+
+@pytest.fixture
+def institutions(regions):
+    """X = 芙蓉医院 (芙蓉区), Y = 天心医院 (天心区), 荷塘医院 (株洲市), 江岸医院 (湖北省)."""
+    return personas.institutions()
+
+
+@pytest.fixture
+def doctor_a(db):
+    return personas.doctor_a()
+
+
+@pytest.fixture
+def doctor_b(db):
+    return personas.doctor_b()
+
+
+@pytest.fixture
+def unactivated_doctor(db):
+    return personas.unactivated_doctor()
+
+
+@pytest.fixture
+def officer_x(db):
+    return personas.officer_x()
+
+
+@pytest.fixture
+def officer_y(db):
+    return personas.officer_y()
+
+
+@pytest.fixture
+def county_reviewer(db):
+    """Reviewer of 芙蓉区, where institution X lies."""
+    return personas.county_reviewer()
+
+
+@pytest.fixture
+def tianxin_reviewer(db):
+    """Reviewer of 天心区 (Y's county), same city as 芙蓉区."""
+    return personas.tianxin_reviewer()
+
+
+@pytest.fixture
+def other_province_reviewer(db):
+    """Reviewer of 湖北省."""
+    return personas.other_province_reviewer()
+
+
+@pytest.fixture
+def city_reviewer(db):
+    return personas.city_reviewer()
+
+
+@pytest.fixture
+def province_reviewer(db):
+    return personas.province_reviewer()
+
+
+@pytest.fixture
+def national_reviewer(db):
+    return personas.national_reviewer()
+
+
+@pytest.fixture
+def superuser(db):
+    return personas.superuser()
+
+
+@pytest.fixture
+def assert_nothing_changed(db):
+    """``with assert_nothing_changed("what"):`` — every table's rows are the same afterwards (X-4)."""
+    return _assert_nothing_changed
 
 
 # ---- Playwright: Debian's chromium, never a downloaded browser (STACK.md traps).
