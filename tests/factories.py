@@ -13,10 +13,9 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from stdnum.cn import ric
 
-from docregsys.identity.crypto import identity_columns
-
 from accounts.models import ActivationCode, ActivationPath, User
 from approvals.models import Announcement, Authority, Region
+from docregsys.identity.crypto import identity_columns
 from institutions.models import Institution
 from qualifications.models import (
     AssessmentResult,
@@ -131,7 +130,6 @@ class UserFactory(EncryptedIdentityFactory):
             activated_at=factory.LazyFunction(timezone.now),
             activation_path=ActivationPath.CERTIFICATE,
         )
-
 
     @classmethod
     def _adjust_kwargs(cls, **kwargs):

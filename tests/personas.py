@@ -161,9 +161,7 @@ def doctor_b() -> User:
 
 def unactivated_doctor() -> User:
     """Signed up with an ID number, not yet checked or activated; a valid record at X is theirs."""
-    return _doctor(
-        "doctorc", real_name="赵丙", id_number=UNACTIVATED_ID, at=X, number="110430100000003"
-    )
+    return _doctor("doctorc", real_name="赵丙", id_number=UNACTIVATED_ID, at=X, number="110430100000003")
 
 
 def officer_x() -> User:
