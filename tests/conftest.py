@@ -39,19 +39,69 @@ def _test_settings(settings, tmp_path, monkeypatch):
     reset_key_cache()
 
 
+SERVICES_DESELECTED = pytest.StashKey[int]()
+
+
+def _services_available() -> bool:
+    return bool(os.environ.get("REDIS_URL")) and os.environ.get("DATABASE_URL", "").startswith("postgres")
+
+
+def pytest_configure(config):
+    # The PostgreSQL pass is where `services` tests run: without Redis they would be dropped unseen.
+    if os.environ.get("DATABASE_URL", "").startswith("postgres") and not os.environ.get("REDIS_URL"):
+        raise pytest.UsageError(
+            "DATABASE_URL is PostgreSQL but REDIS_URL is not set: the tests marked `services` would be "
+            "deselected. Set REDIS_URL (e.g. redis://127.0.0.1:6379/9) for the PostgreSQL pass."
+        )
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked `services` need the real PostgreSQL + Redis: run them only when .ci/run provides them.
 
-    They are deselected (not skipped) on the embedded default; .ci/run's second pass runs them.
+    They are deselected (not skipped) on the embedded default, and the summary says how many and why;
+    on the PostgreSQL pass none may be deselected (a `-m` that drops them is an error).
     """
-    if os.environ.get("REDIS_URL") and os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    if _services_available():
         return
     keep, drop = [], []
     for item in items:
         (drop if item.get_closest_marker("services") else keep).append(item)
+    config.stash[SERVICES_DESELECTED] = len(drop)
+    if hasattr(config, "workeroutput"):  # an xdist worker: the controller prints the summary
+        config.workeroutput["services_deselected"] = len(drop)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """xdist: every worker collects the whole suite; keep the count one of them reports."""
+    count = getattr(node, "workeroutput", {}).get("services_deselected")
+    if count is not None:
+        node.config.stash[SERVICES_DESELECTED] = count
+
+
+def pytest_deselected(items):
+    if _services_available() and any(item.get_closest_marker("services") for item in items):
+        config = items[0].config
+        if "services" in (config.getoption("markexpr", "") or ""):
+            pytest.exit(
+                "This is the PostgreSQL + Redis pass: the tests marked `services` must run here, "
+                "not be deselected by -m.",
+                returncode=pytest.ExitCode.USAGE_ERROR,
+            )
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    count = config.stash.get(SERVICES_DESELECTED, 0)
+    if count:
+        terminalreporter.write_line(
+            f"{count} tests marked `services` were deselected: they need the real PostgreSQL and Redis "
+            "(DATABASE_URL=postgres://…, REDIS_URL=redis://…); .ci/run's second pass runs them.",
+            yellow=True,
+            bold=True,
+        )
 
 
 # ---- Personas (tests/personas.py): each fixture is the same person and tenants wherever it is used.
