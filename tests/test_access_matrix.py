@@ -51,10 +51,6 @@ def who(default, **answers):
     return row
 
 
-def dump_row(row: dict) -> str:  # pragma: no cover - a helper to write rows when a route is added
-    return ", ".join(f"{k}={v!r}" for k, v in row.items())
-
-
 # ------------------------------------------------------------------------------------------ the table
 
 OK = "ok"  # may act: what the action does is tested elsewhere; the matrix sends unsafe methods only to refusals
@@ -191,7 +187,6 @@ CL, ADD, HIST, DEL, CHG, OLD = (
     "<path:object_id>/",
 )
 REVERT = "^([^/]+)/history/([^/]+)/$"  # simple-history: one past version, and reverting to it (POST)
-CHANGED = "→admin:changelist"  # placeholder replaced per model in admin_rows()
 ANOTHER_TENANT = 404
 
 
@@ -443,7 +438,7 @@ def world(django_db_setup, django_db_blocker):
             people = personas.everyone()
             x = personas.institution(personas.X)
             hubei_id = f.make_resident_id("420102", "19800101", "888")
-            doctor_a_record = people["doctor_a"] and personas._practice_record(
+            doctor_a_record = personas._practice_record(
                 id_number=personas.DOCTOR_A_ID, real_name="王甲", at=personas.X, number="110430100000001"
             )
             # The exam centre's records lie in 湖北省: only that province's reviewer (and the superuser) may open them.
