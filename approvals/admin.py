@@ -69,6 +69,16 @@ class ReviewerPermissionsMixin:
         verdict = _reviewer_may(self, request, "delete", obj)
         return super().has_delete_permission(request, obj) if verdict is None else verdict
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history saves a posted "revert" form after checking only the view-history permission:
+        # reverting is changing, so a POST needs the change permission (a view-only reviewer could
+        # otherwise rewrite a practice record, and a read-only model's save_model failed with a 500).
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
 
 class ReviewerScopedAdmin(ReviewerPermissionsMixin, admin.ModelAdmin):
     """A ModelAdmin whose queryset starts from a scoped selector; outside scope is 404, saving out of scope refused.

@@ -1,4 +1,4 @@
-"""Test-wide settings and personas: a doctor, officers of hospitals A and B, reviewers of X and Y."""
+"""Test-wide settings, the personas of tests/personas.py as fixtures, and ``assert_nothing_changed``."""
 
 import base64
 import os
@@ -8,6 +8,8 @@ import pytest
 
 from docregsys.messaging.backends import read_file_outbox
 from docregsys.messaging.services import outbox_drain
+from tests import personas
+from tests.dbstate import assert_nothing_changed as _assert_nothing_changed
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright drives the live server
 
@@ -37,19 +39,153 @@ def _test_settings(settings, tmp_path, monkeypatch):
     reset_key_cache()
 
 
+SERVICES_DESELECTED = pytest.StashKey[int]()
+
+
+def _services_available() -> bool:
+    return bool(os.environ.get("REDIS_URL")) and os.environ.get("DATABASE_URL", "").startswith("postgres")
+
+
+def pytest_configure(config):
+    # The PostgreSQL pass is where `services` tests run: without Redis they would be dropped unseen.
+    if os.environ.get("DATABASE_URL", "").startswith("postgres") and not os.environ.get("REDIS_URL"):
+        raise pytest.UsageError(
+            "DATABASE_URL is PostgreSQL but REDIS_URL is not set: the tests marked `services` would be "
+            "deselected. Set REDIS_URL (e.g. redis://127.0.0.1:6379/9) for the PostgreSQL pass."
+        )
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked `services` need the real PostgreSQL + Redis: run them only when .ci/run provides them.
 
-    They are deselected (not skipped) on the embedded default; .ci/run's second pass runs them.
+    They are deselected (not skipped) on the embedded default, and the summary says how many and why;
+    on the PostgreSQL pass none may be deselected (a `-m` that drops them is an error).
     """
-    if os.environ.get("REDIS_URL") and os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    if _services_available():
         return
     keep, drop = [], []
     for item in items:
         (drop if item.get_closest_marker("services") else keep).append(item)
+    config.stash[SERVICES_DESELECTED] = len(drop)
+    if hasattr(config, "workeroutput"):  # an xdist worker: the controller prints the summary
+        config.workeroutput["services_deselected"] = len(drop)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """xdist: every worker collects the whole suite; keep the count one of them reports."""
+    count = getattr(node, "workeroutput", {}).get("services_deselected")
+    if count is not None:
+        node.config.stash[SERVICES_DESELECTED] = count
+
+
+def pytest_deselected(items):
+    if _services_available() and any(item.get_closest_marker("services") for item in items):
+        config = items[0].config
+        if "services" in (config.getoption("markexpr", "") or ""):
+            pytest.exit(
+                "This is the PostgreSQL + Redis pass: the tests marked `services` must run here, "
+                "not be deselected by -m.",
+                returncode=pytest.ExitCode.USAGE_ERROR,
+            )
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    count = config.stash.get(SERVICES_DESELECTED, 0)
+    if count:
+        terminalreporter.write_line(
+            f"{count} tests marked `services` were deselected: they need the real PostgreSQL and Redis "
+            "(DATABASE_URL=postgres://…, REDIS_URL=redis://…); .ci/run's second pass runs them.",
+            yellow=True,
+            bold=True,
+        )
+
+
+# ---- Personas (tests/personas.py): each fixture is the same person and tenants wherever it is used.
+
+
+@pytest.fixture
+def regions(db):
+    """湖南省 → 长沙市 → 芙蓉区, 天心区; 株洲市 → 荷塘区; 湖北省 → 武汉市 → 江岸区."""
+    return personas.regions()
+
+
+@pytest.fixture
+def institutions(regions):
+    """X = 芙蓉医院 (芙蓉区), Y = 天心医院 (天心区), 荷塘医院 (株洲市), 江岸医院 (湖北省)."""
+    return personas.institutions()
+
+
+@pytest.fixture
+def doctor_a(db):
+    return personas.doctor_a()
+
+
+@pytest.fixture
+def doctor_b(db):
+    return personas.doctor_b()
+
+
+@pytest.fixture
+def unactivated_doctor(db):
+    return personas.unactivated_doctor()
+
+
+@pytest.fixture
+def officer_x(db):
+    return personas.officer_x()
+
+
+@pytest.fixture
+def officer_y(db):
+    return personas.officer_y()
+
+
+@pytest.fixture
+def county_reviewer(db):
+    """Reviewer of 芙蓉区, where institution X lies."""
+    return personas.county_reviewer()
+
+
+@pytest.fixture
+def tianxin_reviewer(db):
+    """Reviewer of 天心区 (Y's county), same city as 芙蓉区."""
+    return personas.tianxin_reviewer()
+
+
+@pytest.fixture
+def other_province_reviewer(db):
+    """Reviewer of 湖北省."""
+    return personas.other_province_reviewer()
+
+
+@pytest.fixture
+def city_reviewer(db):
+    return personas.city_reviewer()
+
+
+@pytest.fixture
+def province_reviewer(db):
+    return personas.province_reviewer()
+
+
+@pytest.fixture
+def national_reviewer(db):
+    return personas.national_reviewer()
+
+
+@pytest.fixture
+def superuser(db):
+    return personas.superuser()
+
+
+@pytest.fixture
+def assert_nothing_changed(db):
+    """``with assert_nothing_changed("what"):`` — every table's rows are the same afterwards (X-4)."""
+    return _assert_nothing_changed
 
 
 # ---- Playwright: Debian's chromium, never a downloaded browser (STACK.md traps).

@@ -1,13 +1,20 @@
-"""factory_boy factories shared by every test package."""
+"""factory_boy factories shared by every test package.
+
+Records that hold an ID number share one base, ``EncryptedIdentityFactory``: pass the clear number as
+``id_number=`` and it becomes ciphertext, digest and mask through the identity kernel, as in production.
+States are Traits: ``DoctorFactory(activated=True)``, ``PracticeRecordFactory(deregistered=True)`` …
+"""
 
 import datetime as dt
 import random
 
 import factory
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from stdnum.cn import ric
 
 from accounts.models import ActivationCode, ActivationPath, User
+from docregsys.identity.crypto import identity_columns
 from docregsys.reference.models import Announcement, Authority, Category, ExamCategory, Level, Region
 from institutions.models import Institution
 from qualifications.models import AssessmentResult, ExamResult, QualificationCertificate
@@ -19,6 +26,24 @@ def make_resident_id(region: str = "430102", birth: str = "19900101", seq: str |
     seq = seq or f"{random.randint(0, 999):03d}"
     body = region + birth + seq
     return body + ric.calc_check_digit(body + "0")
+
+
+class EncryptedIdentityFactory(factory.django.DjangoModelFactory):
+    """One base for every model with an ID number: ``id_number=`` (clear) → cipher, digest, mask."""
+
+    class Meta:
+        abstract = True
+
+    class Params:
+        id_number = factory.LazyFunction(make_resident_id)
+        # One encryption per object; the three columns are read off it.
+        identity = factory.LazyAttribute(
+            lambda o: identity_columns(o.id_number) if o.id_number else ("", "", "")
+        )
+
+    id_number_cipher = factory.LazyAttribute(lambda o: o.identity[0])
+    id_number_digest = factory.LazyAttribute(lambda o: o.identity[1])
+    id_number_masked = factory.LazyAttribute(lambda o: o.identity[2])
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -71,17 +96,17 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
     region = factory.SubFactory(RegionFactory)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(EncryptedIdentityFactory):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n:05d}")
     real_name = "张三"
     role = User.Role.DOCTOR
-    password = factory.PostGenerationMethodCall("set_password", "Passw0rd2024")
+    password = "Passw0rd2024"  # clear here; stored hashed (see _adjust_kwargs)
 
     class Params:
+        id_number = None  # accounts start without one; sign-up and the qualification check add it
         officer = factory.Trait(role=User.Role.OFFICER, institution=factory.SubFactory(InstitutionFactory))
         reviewer = factory.Trait(
             role=User.Role.REVIEWER, is_staff=True, authority=factory.SubFactory(AuthorityFactory)
@@ -99,12 +124,32 @@ class UserFactory(factory.django.DjangoModelFactory):
             activation_path=ActivationPath.CERTIFICATE,
         )
 
-    @factory.post_generation
-    def id_number(obj, create, extracted, **kwargs):
-        if extracted:
-            obj.set_id_number(extracted)
-        if create:
-            obj.save()
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        # Hash before the one INSERT: no second save, no second history row.
+        kwargs["password"] = make_password(kwargs["password"])
+        return kwargs
+
+
+class DoctorFactory(UserFactory):
+    """A doctor's account (ACC-1); states as Traits: ``checked``, ``phone_verified``, ``activated``."""
+
+    role = User.Role.DOCTOR
+
+
+class OfficerFactory(UserFactory):
+    """A 医疗机构注册管理员 of one institution (INS-1)."""
+
+    role = User.Role.OFFICER
+    institution = factory.SubFactory(InstitutionFactory)
+
+
+class ReviewerFactory(UserFactory):
+    """An 审批人员: staff, of one authority whose region is the reviewer's reach (APP-1)."""
+
+    role = User.Role.REVIEWER
+    is_staff = True
+    authority = factory.SubFactory(AuthorityFactory)
 
 
 class ExamCategoryFactory(factory.django.DjangoModelFactory):
@@ -118,10 +163,9 @@ class ExamCategoryFactory(factory.django.DjangoModelFactory):
     category = Category.CLINICAL
 
 
-class ExamResultFactory(factory.django.DjangoModelFactory):
+class ExamResultFactory(EncryptedIdentityFactory):
     class Meta:
         model = ExamResult
-        skip_postgeneration_save = True
 
     real_name = "李四"
     year = 2025
@@ -133,17 +177,13 @@ class ExamResultFactory(factory.django.DjangoModelFactory):
     pass_line = 360
     passed = True
 
-    @factory.post_generation
-    def id_number(obj, create, extracted, **kwargs):
-        obj.set_id_number(extracted or make_resident_id())
-        if create:
-            obj.save()
+    class Params:
+        failed = factory.Trait(written_score=300, passed=False)
 
 
-class CertificateFactory(factory.django.DjangoModelFactory):
+class CertificateFactory(EncryptedIdentityFactory):
     class Meta:
         model = QualificationCertificate
-        skip_postgeneration_save = True
 
     real_name = "李四"
     number = factory.Sequence(lambda n: f"2025110430{n:017d}")
@@ -155,28 +195,18 @@ class CertificateFactory(factory.django.DjangoModelFactory):
     issuing_authority = "国家卫生健康委员会"
     origin = QualificationCertificate.Origin.EXAM
 
-    @factory.post_generation
-    def id_number(obj, create, extracted, **kwargs):
-        obj.set_id_number(extracted or make_resident_id())
-        if create:
-            obj.save()
 
-
-class AssessmentResultFactory(factory.django.DjangoModelFactory):
+class AssessmentResultFactory(EncryptedIdentityFactory):
     class Meta:
         model = AssessmentResult
-        skip_postgeneration_save = True
 
     real_name = "李四"
     cycle = "2021-2023"
     assessing_body = "长沙市医师协会"
     result = AssessmentResult.Result.PASSED
 
-    @factory.post_generation
-    def id_number(obj, create, extracted, **kwargs):
-        obj.set_id_number(extracted or make_resident_id())
-        if create:
-            obj.save()
+    class Params:
+        failed = factory.Trait(result=AssessmentResult.Result.FAILED)
 
 
 class AnnouncementFactory(factory.django.DjangoModelFactory):
@@ -187,12 +217,11 @@ class AnnouncementFactory(factory.django.DjangoModelFactory):
     body = ""
 
 
-class PracticeRecordFactory(factory.django.DjangoModelFactory):
+class PracticeRecordFactory(EncryptedIdentityFactory):
     """A valid practice location (执业注册); pass id_number= and real_name= to tie it to a doctor."""
 
     class Meta:
         model = PracticeRecord
-        skip_postgeneration_save = True
 
     real_name = "李四"
     certificate_number = factory.Sequence(lambda n: f"1104301{n:08d}")
@@ -204,11 +233,12 @@ class PracticeRecordFactory(factory.django.DjangoModelFactory):
     approval_date = dt.date(2020, 3, 17)
     state = PracticeRecord.State.VALID
 
-    @factory.post_generation
-    def id_number(obj, create, extracted, **kwargs):
-        obj.set_id_number(extracted or make_resident_id())
-        if create:
-            obj.save()
+    class Params:
+        # States other than 有效: a record that lapsed (注销), was filed (备案) or moved away (变更出).
+        deregistered = factory.Trait(state=PracticeRecord.State.DEREGISTERED)
+        lapsed = factory.Trait(deregistered=True)
+        filed = factory.Trait(state=PracticeRecord.State.FILED)
+        transferred_out = factory.Trait(state=PracticeRecord.State.TRANSFERRED_OUT)
 
 
 class ActivationCodeFactory(factory.django.DjangoModelFactory):
