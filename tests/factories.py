@@ -18,6 +18,7 @@ from docregsys.identity.crypto import identity_columns
 from docregsys.reference.models import Announcement, Authority, Category, ExamCategory, Level, Region
 from institutions.models import Institution
 from qualifications.models import AssessmentResult, ExamResult, QualificationCertificate
+from qualifications.regions import resident_region
 from registrations.models import PracticeRecord
 
 
@@ -194,6 +195,11 @@ class CertificateFactory(EncryptedIdentityFactory):
     major = "临床医学"
     issuing_authority = "国家卫生健康委员会"
     origin = QualificationCertificate.Origin.EXAM
+    # APP-5: the holder's region, as the import and set_id_number() store it.
+    region_code = factory.LazyAttribute(
+        lambda o: resident_region(getattr(o, "id_type", "resident"), o.id_number or "")
+    )
+
 
 
 class AssessmentResultFactory(EncryptedIdentityFactory):
@@ -207,6 +213,11 @@ class AssessmentResultFactory(EncryptedIdentityFactory):
 
     class Params:
         failed = factory.Trait(result=AssessmentResult.Result.FAILED)
+    # APP-5: the holder's region, as the import and set_id_number() store it.
+    region_code = factory.LazyAttribute(
+        lambda o: resident_region(getattr(o, "id_type", "resident"), o.id_number or "")
+    )
+
 
 
 class AnnouncementFactory(factory.django.DjangoModelFactory):
