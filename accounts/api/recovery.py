@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from docregsys.identity.crypto import normalize_id_number
 from docregsys.identity.validators import validate_email_address, validate_mobile, validate_real_name
+from docregsys.openapi import refusals
 
 from ..forms.recovery import password_errors
 from ..services import recovery as svc
@@ -124,20 +125,22 @@ class PersonalOutput(serializers.Serializer):
     detail = serializers.CharField(required=False)
 
 
-def _public(request_serializer, response_serializer):
+def _public(request_serializer, response_serializer, *refused: int):
     def decorate(view):
         view = permission_classes([AllowAny])(view)
         # No session authentication: an anonymous JSON client has no CSRF token to send.
         view = authentication_classes([])(view)
         view = api_view(["POST"])(view)
         return extend_schema(
-            request=request_serializer, responses={200: response_serializer}, tags=["accounts"]
+            request=request_serializer,
+            responses={200: response_serializer, **refusals(*refused)},
+            tags=["accounts"],
         )(view)
 
     return decorate
 
 
-@_public(PhoneSendInput, DetailOutput)
+@_public(PhoneSendInput, DetailOutput, 429)
 def phone_send(request):
     """Send a recovery code to a verified phone; the same answer for any number."""
     data = _parse(PhoneSendInput, request)
@@ -152,7 +155,7 @@ def phone_confirm(request):
     return Response(_grant_body(svc.account_recover_by_phone_confirm(phone=data["phone"], code=data["code"])))
 
 
-@_public(EmailSendInput, DetailOutput)
+@_public(EmailSendInput, DetailOutput, 429)
 def email_send(request):
     """Send a recovery code to a verified e-mail; the same answer for any address."""
     data = _parse(EmailSendInput, request)
@@ -167,7 +170,7 @@ def email_confirm(request):
     return Response(_grant_body(svc.account_recover_by_email_confirm(email=data["email"], code=data["code"])))
 
 
-@_public(PersonalInput, PersonalOutput)
+@_public(PersonalInput, PersonalOutput, 429)
 def personal(request):
     """Name + ID number + certificate number → the masked account; uid + token only if it may be reset here."""
     data = _parse(PersonalInput, request)

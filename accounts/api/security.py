@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from docregsys.exceptions import TransitionRefused
 from docregsys.identity.crypto import mask_email, mask_phone
+from docregsys.openapi import refusals
 
 from ..forms.security import code_validator
 from ..selectors import activation_next_step
@@ -68,6 +69,10 @@ class SecuritySentSerializer(serializers.Serializer):
     expires_in = serializers.IntegerField(help_text=_("有效秒数"))
 
 
+class SecurityDoneSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text=_("给用户看的结果说明"))
+
+
 class SecurityStatusSerializer(serializers.Serializer):
     phone = serializers.CharField()
     phone_verified = serializers.BooleanField()
@@ -101,7 +106,11 @@ def _sent(destination, mask):
     return Response({"sent_to": mask(destination), "expires_in": settings.CODE_TTL_SECONDS}, status=202)
 
 
-@extend_schema(request=SecurityPhoneSerializer, responses={202: SecuritySentSerializer}, tags=["accounts"])
+@extend_schema(
+    request=SecurityPhoneSerializer,
+    responses={202: SecuritySentSerializer, **refusals(429)},
+    tags=["accounts"],
+)
 class PhoneVerifySend(_Endpoint):
     """ACC-4: send a verification code to the account's (still unverified) phone."""
 
@@ -126,7 +135,11 @@ class PhoneVerifyConfirm(_Endpoint):
         return Response(_status(request.user))
 
 
-@extend_schema(request=SecurityEmailSerializer, responses={202: SecuritySentSerializer}, tags=["accounts"])
+@extend_schema(
+    request=SecurityEmailSerializer,
+    responses={202: SecuritySentSerializer, **refusals(429)},
+    tags=["accounts"],
+)
 class EmailVerifySend(_Endpoint):
     """ACC-4: send a verification code to the account's (still unverified) e-mail address."""
 
@@ -152,7 +165,9 @@ class EmailVerifyConfirm(_Endpoint):
 
 
 @extend_schema(
-    request=SecurityPhoneChangeSerializer, responses={202: SecuritySentSerializer}, tags=["accounts"]
+    request=SecurityPhoneChangeSerializer,
+    responses={202: SecuritySentSerializer, **refusals(429)},
+    tags=["accounts"],
 )
 class PhoneChangeSend(_Endpoint):
     """ACC-7: current password + new phone; a code goes to the new phone."""
@@ -180,7 +195,9 @@ class PhoneChangeConfirm(_Endpoint):
 
 
 @extend_schema(
-    request=SecurityEmailChangeSerializer, responses={202: SecuritySentSerializer}, tags=["accounts"]
+    request=SecurityEmailChangeSerializer,
+    responses={202: SecuritySentSerializer, **refusals(429)},
+    tags=["accounts"],
 )
 class EmailChangeSend(_Endpoint):
     """ACC-7: current password + new e-mail; a code goes to the new address."""
@@ -207,7 +224,11 @@ class EmailChangeConfirm(_Endpoint):
         return Response(_status(request.user))
 
 
-@extend_schema(request=SecurityPasswordSerializer, responses={200: None}, tags=["accounts"])
+@extend_schema(
+    request=SecurityPasswordSerializer,
+    responses={200: SecurityDoneSerializer, **refusals(429)},
+    tags=["accounts"],
+)
 class PasswordChange(_Endpoint):
     """ACC-7: change the password; other sessions and other API tokens stop working, this one stays."""
 

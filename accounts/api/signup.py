@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from docregsys.api import error_response
 from docregsys.identity import validators as rules
 from docregsys.identity.crypto import mask_email, mask_phone
+from docregsys.openapi import refusals
 
 from ..forms.signup import CAPTCHA_INVALID, captcha_field
 from ..models import User
@@ -148,7 +149,8 @@ class CaptchaApi(APIView):
     @extend_schema(
         responses=inline_serializer(
             "CaptchaChallenge", {"key": serializers.CharField(), "image_url": serializers.CharField()}
-        )
+        ),
+        tags=["accounts"],
     )
     def get(self, request):
         key = CaptchaStore.generate_key()
@@ -160,7 +162,11 @@ class SignupApi(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(request=SignupSerializer, responses={201: AccountSummarySerializer})
+    @extend_schema(
+        request=SignupSerializer,
+        responses={201: AccountSummarySerializer, **refusals(409)},
+        tags=["accounts"],
+    )
     def post(self, request):
         serializer = SignupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -195,7 +201,11 @@ class TokenApi(APIView):
 
     @extend_schema(
         request=TokenSerializer,
-        responses=inline_serializer("TokenIssued", {"token": serializers.CharField()}),
+        responses={
+            200: inline_serializer("TokenIssued", {"token": serializers.CharField()}),
+            **refusals(429),
+        },
+        tags=["accounts"],
     )
     def post(self, request):
         serializer = TokenSerializer(data=request.data)
@@ -238,7 +248,7 @@ class LogoutApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(request=None, responses={204: None}, tags=["accounts"])
     def post(self, request):
         Token.objects.filter(user=request.user).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -256,7 +266,7 @@ class CheckApi(APIView):
 
     permission_classes = [DoctorOnly]
 
-    @extend_schema(responses=CheckSerializer)
+    @extend_schema(responses=CheckSerializer, tags=["accounts"])
     def get(self, request):
         return Response(_check(request.user))
 
@@ -266,7 +276,9 @@ class IdentityApi(APIView):
 
     permission_classes = [DoctorOnly]
 
-    @extend_schema(request=IdentitySerializer, responses=CheckSerializer)
+    @extend_schema(
+        request=IdentitySerializer, responses={200: CheckSerializer, **refusals(409)}, tags=["accounts"]
+    )
     def put(self, request):
         serializer = IdentitySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
