@@ -5,6 +5,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
+from rest_framework.settings import api_settings
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -60,9 +61,16 @@ class ProjectAutoSchema(AutoSchema):
         statuses = set()
         if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
             statuses |= {400, 415}  # the body is parsed and validated
-        if any(parameter["in"] == "query" for parameter in self._get_parameters()):
-            statuses.add(400)
-        if any(parameter["in"] == "path" for parameter in self._get_parameters()):
+        parameters = self._get_parameters()
+        query = {parameter["name"] for parameter in parameters if parameter["in"] == "query"}
+        if getattr(self.view, "filterset_class", None) or getattr(self.view, "filterset_fields", None):
+            statuses.add(400)  # django-filter refuses a malformed filter value
+        # An object in the path may not exist (or be out of scope); DRF answers an unknown
+        # ?format= and a page past the end with 404 as well.
+        if any(parameter["in"] == "path" for parameter in parameters) or query & {
+            api_settings.URL_FORMAT_OVERRIDE,
+            "page",
+        }:
             statuses.add(404)
         authenticators = self.view.get_authenticators()
         public = all(isinstance(permission, AllowAny) for permission in self.view.get_permissions())
