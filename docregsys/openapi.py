@@ -26,6 +26,7 @@ ERROR_DESCRIPTIONS = {
     403: _("未登录、令牌无效或无权执行该操作"),
     404: _("对象不存在或不在您的权限范围内"),
     409: _("当前状态不允许该操作"),
+    413: _("请求内容过大"),
     415: _("不支持的请求内容类型"),
     429: _("尝试次数过多，请稍后再试"),
 }
@@ -38,7 +39,7 @@ def error_response(status: int) -> OpenApiResponse:
 def refusals(*statuses: int) -> dict[int, OpenApiResponse]:
     """The domain refusals (409 state, 429 quota …) an operation gives, for `@extend_schema(responses=…)`.
 
-    Input (400/415), authentication (401/403) and not-found (404) answers are added by ProjectAutoSchema.
+    Input (400/413/415), authentication (401/403) and not-found (404) answers are added by ProjectAutoSchema.
     """
     return {status: error_response(status) for status in statuses}
 
@@ -60,7 +61,8 @@ class ProjectAutoSchema(AutoSchema):
     def _error_statuses(self) -> set[int]:
         statuses = set()
         if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
-            statuses |= {400, 415}  # the body is parsed and validated
+            # The body is parsed (docregsys.parsers: size, depth, encoding) and validated.
+            statuses |= {400, 413, 415}
         parameters = self._get_parameters()
         query = {parameter["name"] for parameter in parameters if parameter["in"] == "query"}
         if getattr(self.view, "filterset_class", None) or getattr(self.view, "filterset_fields", None):
