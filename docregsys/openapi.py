@@ -8,16 +8,19 @@ from rest_framework.permissions import AllowAny
 from rest_framework.settings import api_settings
 
 
+# Read-only: these describe answers and never read input.
 class ErrorSerializer(serializers.Serializer):
-    field = serializers.CharField(allow_null=True, help_text=_("出错的输入字段；与整个请求有关时为 null"))
-    code = serializers.CharField(help_text=_("机器可读的错误代码"))
-    message = serializers.CharField(help_text=_("给用户看的说明"))
+    field = serializers.CharField(
+        read_only=True, allow_null=True, help_text=_("出错的输入字段；与整个请求有关时为 null")
+    )
+    code = serializers.CharField(read_only=True, help_text=_("机器可读的错误代码"))
+    message = serializers.CharField(read_only=True, help_text=_("给用户看的说明"))
 
 
 class ErrorsSerializer(serializers.Serializer):
     """{"errors": [{"field", "code", "message"}]}: every error answer of the API (docregsys.api)."""
 
-    errors = ErrorSerializer(many=True)
+    errors = ErrorSerializer(many=True, read_only=True)
 
 
 ERROR_DESCRIPTIONS = {
