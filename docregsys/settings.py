@@ -263,7 +263,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "docregsys.openapi.ProjectAutoSchema",
     # JSON bounded in depth, strict UTF-8: no request body ends in a 500.
     "DEFAULT_PARSER_CLASSES": [
         "docregsys.parsers.JSONParser",

@@ -7,6 +7,8 @@ from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
+from docregsys.openapi import refusals
+
 from ..selectors import activation_next_step, activation_route_for
 from ..services.activation import (
     account_activate_with_certificate,
@@ -102,7 +104,9 @@ def _activate(request, serializer_class, service, field):
 
 
 @extend_schema(
-    request=ActivationCodeInputSerializer, responses={200: ActivationStateSerializer}, tags=["accounts"]
+    request=ActivationCodeInputSerializer,
+    responses={200: ActivationStateSerializer, **refusals(409, 429)},
+    tags=["accounts"],
 )
 @api_view(["POST"])
 def activate_with_code(request):
@@ -117,7 +121,7 @@ def activate_with_code(request):
 
 @extend_schema(
     request=ActivationCertificateInputSerializer,
-    responses={200: ActivationStateSerializer},
+    responses={200: ActivationStateSerializer, **refusals(409, 429)},
     tags=["accounts"],
 )
 @api_view(["POST"])
@@ -132,7 +136,9 @@ def activate_with_certificate(request):
 
 
 @extend_schema(
-    request=ActivationTicketInputSerializer, responses={200: ActivationStateSerializer}, tags=["accounts"]
+    request=ActivationTicketInputSerializer,
+    responses={200: ActivationStateSerializer, **refusals(409, 429)},
+    tags=["accounts"],
 )
 @api_view(["POST"])
 def activate_with_ticket(request):

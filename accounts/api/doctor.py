@@ -28,7 +28,7 @@ class ProfileSerializer(serializers.Serializer):
     checked = serializers.SerializerMethodField()
     activated = serializers.BooleanField(source="is_activated")
     activation_path = serializers.CharField()
-    activated_at = serializers.DateTimeField()
+    activated_at = serializers.DateTimeField(allow_null=True)
     next_step = serializers.SerializerMethodField(
         help_text="未激活医师的下一步（label, url, reason）；其他情况为 null"
     )
@@ -62,7 +62,7 @@ class CertificateSerializer(serializers.Serializer):
     school = serializers.CharField()
     major = serializers.CharField()
     issuing_authority = serializers.CharField()
-    issue_date = serializers.DateField()
+    issue_date = serializers.DateField(allow_null=True)
     origin = serializers.CharField(source="get_origin_display")
 
 
@@ -82,7 +82,7 @@ class PracticeRecordSerializer(serializers.Serializer):
     location = serializers.CharField(source="location.full_name")
     main_institution = serializers.CharField(source="main_institution.name")
     authority = serializers.CharField(source="authority.name")
-    approval_date = serializers.DateField()
+    approval_date = serializers.DateField(allow_null=True)
     state = serializers.CharField()
     state_display = serializers.CharField(source="get_state_display")
 
@@ -104,14 +104,14 @@ class RecordsSerializer(serializers.Serializer):
     assessments = AssessmentSerializer(many=True)
 
 
-@extend_schema(responses=ProfileSerializer)
+@extend_schema(responses=ProfileSerializer, tags=["accounts"])
 @api_view(["GET"])
 def me(request):
     """The logged-in user's profile, any role."""
     return Response(ProfileSerializer(request.user).data)
 
 
-@extend_schema(responses=RecordsSerializer)
+@extend_schema(responses=RecordsSerializer, tags=["accounts"])
 @api_view(["GET"])
 def me_records(request):
     """An activated doctor's certificates, passed exams, practice records and assessments."""

@@ -20,6 +20,7 @@ from docregsys.identity.validators import (
     PASSWORD_MAX_LENGTH,
     validate_real_name,
 )
+from docregsys.openapi import refusals
 
 from ..channels import CHANNELS, ContactChannel
 from ..services import recovery as svc
@@ -134,14 +135,16 @@ class PersonalOutput(serializers.Serializer):
     detail = serializers.CharField(required=False)
 
 
-def _public(request_serializer, response_serializer):
+def _public(request_serializer, response_serializer, *refused: int):
     def decorate(view):
         view = permission_classes([AllowAny])(view)
         # No session authentication: an anonymous JSON client has no CSRF token to send.
         view = authentication_classes([])(view)
         view = api_view(["POST"])(view)
         return extend_schema(
-            request=request_serializer, responses={200: response_serializer}, tags=["accounts"]
+            request=request_serializer,
+            responses={200: response_serializer, **refusals(*refused)},
+            tags=["accounts"],
         )(view)
 
     return decorate
@@ -169,10 +172,10 @@ def _contact_views(channel: ContactChannel):
     send.__name__, confirm.__name__ = f"{channel.name}_send", f"{channel.name}_confirm"
     send.__doc__ = f"Send a recovery code to a verified {noun}; the same answer for any value."
     confirm.__doc__ = f"The code from the {noun} → masked username + uid + token for recover/password/."
-    return _public(send_input, DetailOutput)(send), _public(confirm_input, GrantOutput)(confirm)
+    return _public(send_input, DetailOutput, 429)(send), _public(confirm_input, GrantOutput)(confirm)
 
 
-@_public(PersonalInput, PersonalOutput)
+@_public(PersonalInput, PersonalOutput, 429)
 def personal(request):
     """Name + ID number + certificate number → the masked account; uid + token only if it may be reset here."""
     data = _parse(PersonalInput, request)

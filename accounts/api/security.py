@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from docregsys.identity.validators import PASSWORD_MAX_LENGTH
+from docregsys.openapi import refusals
 
 from ..channels import CHANNELS, ContactChannel
 from ..forms.security import code_validator
@@ -63,6 +64,10 @@ class SecurityPasswordSerializer(serializers.Serializer):
 class SecuritySentSerializer(serializers.Serializer):
     sent_to = serializers.CharField(help_text=_("接收方（已遮蔽）"))
     expires_in = serializers.IntegerField(help_text=_("有效秒数"))
+
+
+class SecurityDoneSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text=_("给用户看的结果说明"))
 
 
 class SecurityStatusSerializer(serializers.Serializer):
@@ -145,7 +150,7 @@ def _contact_routes():
         for mode, (send, confirm, kind, send_doc, confirm_doc) in _MODES.items():
             noun = _NOUNS[channel.name]
             sender = extend_schema(
-                request=bodies[kind], responses={202: SecuritySentSerializer}, tags=["accounts"]
+                request=bodies[kind], responses={202: SecuritySentSerializer, **refusals(429)}, tags=["accounts"]
             )(
                 type(
                     f"{channel.name.title()}{mode.title()}Send",
@@ -178,7 +183,11 @@ def _contact_routes():
             yield path(f"{prefix}confirm/", confirmer.as_view(), name=f"{name}_confirm")
 
 
-@extend_schema(request=SecurityPasswordSerializer, responses={200: None}, tags=["accounts"])
+@extend_schema(
+    request=SecurityPasswordSerializer,
+    responses={200: SecurityDoneSerializer, **refusals(429)},
+    tags=["accounts"],
+)
 class PasswordChange(_Endpoint):
     """ACC-7: change the password; other sessions and other API tokens stop working, this one stays."""
 

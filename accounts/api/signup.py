@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from docregsys.api import error_response
 from docregsys.identity import validators as rules
 from docregsys.identity.crypto import mask_email, mask_phone
+from docregsys.openapi import refusals
 
 from ..forms.signup import CAPTCHA_INVALID, captcha_field
 from ..models import User
@@ -154,7 +155,8 @@ class CaptchaApi(APIView):
     @extend_schema(
         responses=inline_serializer(
             "CaptchaChallenge", {"key": serializers.CharField(), "image_url": serializers.CharField()}
-        )
+        ),
+        tags=["accounts"],
     )
     def get(self, request):
         key = CaptchaStore.generate_key()
@@ -166,7 +168,11 @@ class SignupApi(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(request=SignupSerializer, responses={201: AccountSummarySerializer})
+    @extend_schema(
+        request=SignupSerializer,
+        responses={201: AccountSummarySerializer, **refusals(409)},
+        tags=["accounts"],
+    )
     def post(self, request):
         serializer = SignupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -204,7 +210,11 @@ class TokenApi(APIView):
 
     @extend_schema(
         request=TokenSerializer,
-        responses=inline_serializer("TokenIssued", {"token": serializers.CharField()}),
+        responses={
+            200: inline_serializer("TokenIssued", {"token": serializers.CharField()}),
+            **refusals(429),
+        },
+        tags=["accounts"],
     )
     def post(self, request):
         serializer = TokenSerializer(data=request.data)
@@ -247,7 +257,7 @@ class LogoutApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(request=None, responses={204: None}, tags=["accounts"])
     def post(self, request):
         Token.objects.filter(user=request.user).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -265,11 +275,12 @@ class CheckApi(APIView):
 
     permission_classes = [DoctorOnly]
 
-    @extend_schema(responses=CheckSerializer)
+    @extend_schema(responses=CheckSerializer, tags=["accounts"])
     def get(self, request):
         return Response(_check(request.user))
 
-    @extend_schema(request=None, responses=CheckSerializer)
+    # No body is needed, but one that is sent is parsed (and a malformed one refused) like everywhere else.
+    @extend_schema(request=None, responses={200: CheckSerializer, **refusals(400, 413, 415)})
     def post(self, request):
         request.data  # noqa: B018 - a malformed body is refused here as on every JSON endpoint (X-4)
         return Response(_check(request.user, qualification_check_run(user=request.user)))
@@ -282,7 +293,9 @@ class IdentityApi(APIView):
     # After activation the identity is no longer the doctor's to change: forbidden here, not a conflict.
     refusal_status = {"already_activated": status.HTTP_403_FORBIDDEN}
 
-    @extend_schema(request=IdentitySerializer, responses=CheckSerializer)
+    @extend_schema(
+        request=IdentitySerializer, responses={200: CheckSerializer, **refusals(409)}, tags=["accounts"]
+    )
     def put(self, request):
         serializer = IdentitySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
