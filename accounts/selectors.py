@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from docregsys.reference.selectors import region_prefix_for
+from docregsys.reference.selectors import within_reach
 from institutions.selectors import institution_list_for
 from qualifications.models import AssessmentResult, ExamResult, QualificationCertificate
 from registrations.models import PracticeRecord
@@ -125,11 +125,9 @@ def activation_next_step(user: User) -> NextStep | None:
 
 def officer_list_for(*, user) -> QuerySet[User]:
     """Officer accounts of the institutions in the reviewer's scope; never reviewers or doctors."""
-    prefix = region_prefix_for(user)
-    if prefix is None:
-        return User.objects.none()
-    qs = User.objects.filter(role=User.Role.OFFICER)
-    return qs.filter(institution__region__code__startswith=prefix) if prefix else qs
+    officers = User.objects.filter(role=User.Role.OFFICER)
+    qs = within_reach(officers, user=user, region_code_field="institution__region__code")
+    return User.objects.none() if qs is None else qs
 
 
 def user_list_for(*, user) -> QuerySet[User]:

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from docregsys.reference.models import Authority, Category
-from docregsys.reference.selectors import is_officer, region_prefix_for
+from docregsys.reference.selectors import is_officer, within_reach
 
 from .models import Institution
 
@@ -44,10 +44,9 @@ def authority_allowed_for(*, authority: Authority, region_code: str | None, cate
 
 def institution_list_for(*, user) -> QuerySet[Institution]:
     """Institutions in the reviewer's region, all for superusers, the officer's own; none for anyone else."""
-    prefix = region_prefix_for(user)
-    if prefix is None:
-        if is_officer(user):
-            return Institution.objects.filter(pk=user.institution_id)
-        return Institution.objects.none()
-    qs = Institution.objects.all()
-    return qs.filter(region__code__startswith=prefix) if prefix else qs
+    qs = within_reach(Institution.objects.all(), user=user, region_code_field="region__code")
+    if qs is not None:
+        return qs
+    if is_officer(user):
+        return Institution.objects.filter(pk=user.institution_id)
+    return Institution.objects.none()

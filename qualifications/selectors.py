@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from docregsys.identity.crypto import id_number_digest
 from docregsys.identity.normalize import normalize_code, normalize_id_number
 from docregsys.reference.models import Authority
-from docregsys.reference.selectors import is_reviewer, region_prefix_for
+from docregsys.reference.selectors import is_reviewer, region_prefix_for, within_reach
 
 from .models import AssessmentResult, ExamResult, ImportBatch, QualificationCertificate
 
@@ -41,10 +41,8 @@ def certificate_by_number(number: str) -> QualificationCertificate | None:
 
 def _in_region(qs: QuerySet, *, user) -> QuerySet:
     """Records whose region lies in the user's (reviewer's) region; all for the superuser; none otherwise."""
-    prefix = region_prefix_for(user)
-    if prefix is None:
-        return qs.none()
-    return qs.filter(region_code__startswith=prefix) if prefix else qs
+    scoped = within_reach(qs, user=user, region_code_field="region_code")
+    return qs.none() if scoped is None else scoped
 
 
 def exam_result_list_for(*, user) -> QuerySet[ExamResult]:

@@ -3,7 +3,7 @@
 from django.db.models import Case, Prefetch, QuerySet, When
 
 from docregsys.reference.models import PracticeScope
-from docregsys.reference.selectors import is_officer, region_prefix_for
+from docregsys.reference.selectors import is_officer, within_reach
 
 from .models import PracticeRecord
 
@@ -25,10 +25,9 @@ def practice_records_for_digest(digest: str) -> QuerySet[PracticeRecord]:
 def practice_record_list_for(*, user) -> QuerySet[PracticeRecord]:
     """Records whose main institution lies in the reviewer's region (all for a superuser), or the officer's
     institution; none for anyone else. A doctor's own records are `practice_records_for_digest`."""
-    prefix = region_prefix_for(user)
-    if prefix is None:
-        if is_officer(user):
-            return PracticeRecord.objects.filter(main_institution_id=user.institution_id)
-        return PracticeRecord.objects.none()
-    qs = PracticeRecord.objects.all()
-    return qs.filter(main_institution__region__code__startswith=prefix) if prefix else qs
+    qs = within_reach(PracticeRecord.objects.all(), user=user, region_code_field="main_institution__region__code")
+    if qs is not None:
+        return qs
+    if is_officer(user):
+        return PracticeRecord.objects.filter(main_institution_id=user.institution_id)
+    return PracticeRecord.objects.none()

@@ -64,6 +64,15 @@ def region_code_in_scope(user, code: str | None) -> bool:
     return prefix is not None and code is not None and code.startswith(prefix)
 
 
+def within_reach(qs: QuerySet, *, user, region_code_field: str) -> QuerySet | None:
+    """``qs`` limited to the reviewer's region through a region-code path (``"region__code"`` …);
+    the whole of it for superusers and the national level, ``None`` for anyone with no reach."""
+    prefix = region_prefix_for(user)
+    if prefix is None:
+        return None
+    return qs.filter(**{f"{region_code_field}__startswith": prefix}) if prefix else qs
+
+
 def _ancestor_codes(prefix: str) -> list[str]:
     """Codes of the province and city above a prefix (the county's own code is the prefix itself)."""
     codes = [prefix[:2] + "0000"]
@@ -74,11 +83,8 @@ def _ancestor_codes(prefix: str) -> list[str]:
 
 def region_list_for(*, user) -> QuerySet[Region]:
     """Regions under the reviewer's authority; all for superusers; none for anyone else."""
-    prefix = region_prefix_for(user)
-    if prefix is None:
-        return Region.objects.none()
-    qs = Region.objects.all()
-    return qs.filter(code__startswith=prefix) if prefix else qs
+    qs = within_reach(Region.objects.all(), user=user, region_code_field="code")
+    return Region.objects.none() if qs is None else qs
 
 
 def authority_list_for(*, user) -> QuerySet[Authority]:
