@@ -6,6 +6,14 @@ from docregsys.identity.crypto import decrypt_id_number
 from qualifications.regions import ExamRegionResolver, resident_region
 
 
+def _clear(cipher):
+    # A row that cannot be decrypted keeps an empty region (seen only nationally) rather than stop the upgrade.
+    try:
+        return decrypt_id_number(cipher)
+    except Exception:  # noqa: BLE001 - cryptography's InvalidTag, a truncated token …
+        return ""
+
+
 def fill_region_codes(apps, schema_editor):
     """APP-5: exam results get the region of their exam, certificates and assessments the holder's."""
     Region = apps.get_model("reference", "Region")
@@ -27,7 +35,7 @@ def fill_region_codes(apps, schema_editor):
             changed = [
                 model(pk=pk, region_code=code)
                 for pk, cipher in chunk
-                if (code := resident_region("resident", decrypt_id_number(cipher)))
+                if (code := resident_region("resident", _clear(cipher)))
             ]
             model.objects.bulk_update(changed, ["region_code"])
 
