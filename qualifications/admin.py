@@ -24,7 +24,7 @@ from docregsys.reference.models import ExamCategory
 from docregsys.reference.selectors import code_list_for
 
 from .models import AssessmentResult, ExamResult, ImportBatch, QualificationCertificate, RecordLookup
-from .selectors import import_allowed_for, import_batch_list_for, record_list_for
+from .selectors import import_allowed_for, import_batch_list_for, record_list_for, record_lookup_list_for
 from .services import import_batch_enqueue, record_lookup_run
 
 _IDENTITY_READONLY = ("id_type", "id_number_masked")
@@ -194,12 +194,19 @@ class RecordLookupAdmin(ReviewerPermissionsMixin, admin.ModelAdmin):
     """APP-5: the audit of exact lookups, for the superuser only (reviewers have no action here)."""
 
     reviewer_actions = ()
-    list_display = ("at", "user", "record_kind", "by", "value_masked", "found", "outside_region")
+    list_display = ("at", "user", "record_kind", "by", "value_masked", "found_summary")
     list_filter = ("record_kind", "by")
     list_select_related = ("user",)
     search_fields = ("user__username",)
     date_hierarchy = "at"
     readonly_fields = [f.name for f in RecordLookup._meta.fields]
+
+    def get_queryset(self, request):
+        return record_lookup_list_for(user=request.user)
+
+    @admin.display(description=_("找到（辖区外）"))
+    def found_summary(self, obj):
+        return f"{obj.found}（{obj.outside_region}）"
 
     def has_add_permission(self, request):
         return False

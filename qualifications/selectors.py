@@ -7,7 +7,7 @@ from docregsys.identity.normalize import normalize_code, normalize_id_number
 from docregsys.reference.models import Authority
 from docregsys.reference.selectors import is_reviewer, region_prefix_for, within_reach
 
-from .models import AssessmentResult, ExamResult, ImportBatch, QualificationCertificate
+from .models import AssessmentResult, ExamResult, ImportBatch, QualificationCertificate, RecordLookup
 
 
 def exam_results_for_id_number(id_number: str) -> list[ExamResult]:
@@ -86,3 +86,10 @@ def record_list_for(model, *, user) -> QuerySet:
         QualificationCertificate: certificate_list_for,
         AssessmentResult: assessment_list_for,
     }[model](user=user)
+
+
+def record_lookup_list_for(*, user) -> QuerySet[RecordLookup]:
+    """APP-5: the audit of exact lookups is the superuser's to read; nobody else sees any of it."""
+    if user is not None and getattr(user, "is_superuser", False) and user.is_active:
+        return RecordLookup.objects.select_related("user")
+    return RecordLookup.objects.none()
