@@ -280,7 +280,7 @@ class CheckApi(APIView):
         return Response(_check(request.user))
 
     # No body is needed, but one that is sent is parsed (and a malformed one refused) like everywhere else.
-    @extend_schema(request=None, responses={200: CheckSerializer, **refusals(400, 413, 415)})
+    @extend_schema(request=None, responses={200: CheckSerializer, **refusals(400, 413, 415)}, tags=["accounts"])
     def post(self, request):
         request.data  # noqa: B018 - a malformed body is refused here as on every JSON endpoint (X-4)
         return Response(_check(request.user, qualification_check_run(user=request.user)))
