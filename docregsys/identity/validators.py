@@ -17,6 +17,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, MaxLengthValidator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 from stdnum import numdb
 from stdnum.cn import ric
@@ -70,7 +71,7 @@ def validate_resident_id(value: str, *, today: dt.date | None = None) -> Residen
     number = normalize_id_number(value)
     if not number:
         raise ValidationError(_("请输入身份证号码。"), code="required")
-    refuse_invisible(number, label=_("身份证号码"))
+    refuse_invisible(number, label=gettext_lazy("身份证号码"))
     if len(number) == 15 and number.isdigit():
         raise ValidationError(
             _("不支持15位身份证号码（已停用），请输入18位居民身份证号码。"), code="id_15_digits"
@@ -118,7 +119,7 @@ def validate_id_number(id_type: str, value: str) -> str:
     label = IdType(id_type).label if id_type in IdType.values else _("证件")
     if not number:
         raise ValidationError(_("请输入%(t)s号码。") % {"t": label}, code="required")
-    refuse_invisible(number, label=_("证件号码"))
+    refuse_invisible(number, label=gettext_lazy("证件号码"))
     if id_type not in _OTHER_ID_LENGTHS:
         raise ValidationError(_("不支持的证件类型。"), code="id_type")
     if not _ALNUM.match(number):
@@ -153,7 +154,7 @@ def validate_real_name(value: str, *, mainland: bool = True) -> str:
     name = normalize_text(value)
     if not name:
         raise ValidationError(_("请输入姓名。"), code="required")
-    refuse_invisible(name, label=_("姓名"))
+    refuse_invisible(name, label=gettext_lazy("姓名"))
     if mainland:
         # Seed 004 asks minority names to type the dot as "." — store the proper middle dot.
         name = name.replace(".", "·").replace("•", "·").replace("・", "·")
@@ -190,7 +191,7 @@ def validate_username(value: str) -> str:
     username = normalize_text(value)
     if not username:
         raise ValidationError(_("请输入用户名。"), code="required")
-    refuse_invisible(username, label=_("用户名"))
+    refuse_invisible(username, label=gettext_lazy("用户名"))
     if not username[0].isascii() or not username[0].isalpha():
         raise ValidationError(_("用户名必须以英文字母开头。"), code="username_start")
     if not re.fullmatch(r"[A-Za-z0-9]+", username):
@@ -256,7 +257,7 @@ def validate_mobile(value: str) -> str:
     number = normalize_phone(value)
     if not number:
         raise ValidationError(_("请输入手机号码。"), code="required")
-    refuse_invisible(number, label=_("手机号码"))
+    refuse_invisible(number, label=gettext_lazy("手机号码"))
     # str.isdigit() is true for "¹" or "፩" too: only ASCII digits may reach phonenumbers.
     if not (number.isascii() and number.isdigit()):
         raise ValidationError(_("手机号码只能由数字组成。"), code="mobile_characters")
@@ -287,7 +288,7 @@ def validate_email_address(value: str) -> str:
     email = normalize_text(value)
     if not email:
         raise ValidationError(_("请输入电子邮箱。"), code="required")
-    refuse_invisible(email, label=_("电子邮箱"))
+    refuse_invisible(email, label=gettext_lazy("电子邮箱"))
     if not 5 <= len(email) <= 60:
         raise ValidationError(
             _("电子邮箱长度应为5至60个字符，您输入了%(n)d个。") % {"n": len(email)}, code="email_length"
