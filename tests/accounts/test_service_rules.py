@@ -60,11 +60,11 @@ def test_signup_service_accepts_a_good_password():
     assert user.check_password("Yiliao2024go")
 
 
-def test_reset_service_refuses_a_weak_password_and_keeps_the_old_one():
+def test_reset_service_refuses_a_weak_password_and_keeps_the_old_one(assert_nothing_changed):
     """ID-4/ACC-6: account_password_reset enforces the policy; the token stays usable, nothing written."""
     user = UserFactory()
     token = default_token_generator.make_token(user)
-    with pytest.raises(TransitionRefused) as refused:
+    with assert_nothing_changed("weak reset"), pytest.raises(TransitionRefused) as refused:
         account_password_reset(user=user, token=token, new_password=WEAK)
     assert refused.value.field == "new_password" and refused.value.code == "password_weak"
     user.refresh_from_db()
@@ -72,10 +72,10 @@ def test_reset_service_refuses_a_weak_password_and_keeps_the_old_one():
     assert default_token_generator.check_token(user, token)
 
 
-def test_change_service_refuses_a_weak_password_and_keeps_the_old_one():
+def test_change_service_refuses_a_weak_password_and_keeps_the_old_one(assert_nothing_changed):
     """ID-4/ACC-7: password_change enforces the policy on the new password."""
     user = UserFactory()
-    with pytest.raises(TransitionRefused) as refused:
+    with assert_nothing_changed("weak change"), pytest.raises(TransitionRefused) as refused:
         password_change(user=user, old_password="Passw0rd2024", new_password=WEAK)
     assert refused.value.field == "new_password" and refused.value.code == "password_weak"
     user.refresh_from_db()

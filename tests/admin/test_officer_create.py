@@ -34,14 +34,16 @@ def test_reviewer_creates_an_officer_of_an_institution_in_scope(county_reviewer,
         ({"username": "taken01"}, "username", "username_taken"),
     ],
 )
-def test_officer_create_refuses_and_writes_nothing(county_reviewer, institutions, change, field, code):
+def test_officer_create_refuses_and_writes_nothing(
+    county_reviewer, institutions, change, field, code, assert_nothing_changed
+):
     """INS-1/APP-3/ID-4: outside the reviewer's scope, a weak password, a bad phone, a taken username."""
     User.objects.create(username="Taken01", role=User.Role.DOCTOR)
     before = set(User.objects.values_list("pk", flat=True))
     data = {**GOOD, "institution": institutions["furong"], **change}
     if isinstance(data["institution"], str):
         data["institution"] = institutions[data["institution"]]
-    with pytest.raises(TransitionRefused) as refused:
+    with assert_nothing_changed("officer_create"), pytest.raises(TransitionRefused) as refused:
         officer_create(actor=county_reviewer, **data)
     assert refused.value.field == field
     if code != "phone_format":
@@ -49,10 +51,10 @@ def test_officer_create_refuses_and_writes_nothing(county_reviewer, institutions
     assert set(User.objects.values_list("pk", flat=True)) == before
 
 
-def test_a_doctor_or_an_officer_creates_no_officer(institutions):
+def test_a_doctor_or_an_officer_creates_no_officer(institutions, assert_nothing_changed):
     """INS-1: deny by default: only reviewers (in scope) and the superuser."""
     for actor in (UserFactory(), UserFactory(officer=True, institution=institutions["furong"])):
-        with pytest.raises(TransitionRefused):
+        with assert_nothing_changed(actor.username), pytest.raises(TransitionRefused):
             officer_create(actor=actor, institution=institutions["furong"], **{**GOOD, "username": "cszyy09"})
     assert not User.objects.filter(username="cszyy09").exists()
 

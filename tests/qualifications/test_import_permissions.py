@@ -48,10 +48,13 @@ def _assert_nothing_written(tmp_path):
         ),
     ],
 )
-def test_the_service_refuses_anyone_but_national_provincial_reviewers_and_the_superuser(make_user, tmp_path):
+def test_the_service_refuses_anyone_but_national_provincial_reviewers_and_the_superuser(
+    make_user, tmp_path, assert_nothing_changed
+):
     """QUA-3: refused with a message, and no batch, record or stored file."""
-    with pytest.raises(TransitionRefused) as refusal:
-        import_batch_enqueue(kind="exam_results", upload=_upload(), user=make_user())
+    user = make_user()
+    with assert_nothing_changed("import"), pytest.raises(TransitionRefused) as refusal:
+        import_batch_enqueue(kind="exam_results", upload=_upload(), user=user)
     assert refusal.value.code == "import_forbidden"
     assert "国家级、省级审核人员" in str(refusal.value.message)
     _assert_nothing_written(tmp_path)
