@@ -204,6 +204,12 @@ class RecordLookupAdmin(ReviewerPermissionsMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return record_lookup_list_for(user=request.user)
 
+    def history_view(self, request, object_id, extra_context=None):
+        # Reviewers may not read the audit at all: say so (403) before looking the entry up.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
     @admin.display(description=_("找到（辖区外）"))
     def found_summary(self, obj):
         return f"{obj.found}（{obj.outside_region}）"
