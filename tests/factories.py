@@ -153,6 +153,17 @@ class ReviewerFactory(UserFactory):
     authority = factory.SubFactory(AuthorityFactory)
 
 
+class HolderRegionFactory(EncryptedIdentityFactory):
+    """Records that belong to the holder's region (APP-5), as the import and set_id_number() store it."""
+
+    class Meta:
+        abstract = True
+
+    region_code = factory.LazyAttribute(
+        lambda o: resident_region(getattr(o, "id_type", "resident"), o.id_number or "")
+    )
+
+
 class ExamCategoryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ExamCategory
@@ -182,7 +193,7 @@ class ExamResultFactory(EncryptedIdentityFactory):
         failed = factory.Trait(written_score=300, passed=False)
 
 
-class CertificateFactory(EncryptedIdentityFactory):
+class CertificateFactory(HolderRegionFactory):
     class Meta:
         model = QualificationCertificate
 
@@ -195,14 +206,10 @@ class CertificateFactory(EncryptedIdentityFactory):
     major = "临床医学"
     issuing_authority = "国家卫生健康委员会"
     origin = QualificationCertificate.Origin.EXAM
-    # APP-5: the holder's region, as the import and set_id_number() store it.
-    region_code = factory.LazyAttribute(
-        lambda o: resident_region(getattr(o, "id_type", "resident"), o.id_number or "")
-    )
 
 
 
-class AssessmentResultFactory(EncryptedIdentityFactory):
+class AssessmentResultFactory(HolderRegionFactory):
     class Meta:
         model = AssessmentResult
 
@@ -213,10 +220,6 @@ class AssessmentResultFactory(EncryptedIdentityFactory):
 
     class Params:
         failed = factory.Trait(result=AssessmentResult.Result.FAILED)
-    # APP-5: the holder's region, as the import and set_id_number() store it.
-    region_code = factory.LazyAttribute(
-        lambda o: resident_region(getattr(o, "id_type", "resident"), o.id_number or "")
-    )
 
 
 

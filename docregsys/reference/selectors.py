@@ -12,10 +12,7 @@ from django.db.models import Model, Q, QuerySet
 
 from .models import Announcement, Authority, Region
 
-# accounts.User.Role.REVIEWER: this layer sits below accounts and reads the user's attributes only.
-REVIEWER_ROLE = "reviewer"
-OFFICER_ROLE = "officer"
-DOCTOR_ROLE = "doctor"
+# This layer sits below accounts: it reads the user's own attributes (is_reviewer, is_officer, authority_id …).
 _CACHE_ATTR = "_scoping_region_prefix"
 
 
@@ -25,7 +22,7 @@ def region_prefix_for(user) -> str | None:
         return None
     if user.is_superuser:
         return ""
-    if not (user.is_staff and user.role == REVIEWER_ROLE and user.authority_id):
+    if not (user.is_staff and user.is_reviewer and user.authority_id):
         return None
     # request.user lives for one request: the authority is read once, not once per permission check.
     if not hasattr(user, _CACHE_ATTR):
@@ -45,7 +42,7 @@ def is_officer(user) -> bool:
         user is not None
         and getattr(user, "is_authenticated", False)
         and user.is_active
-        and user.role == OFFICER_ROLE
+        and user.is_officer
         and user.institution_id
     )
 

@@ -80,9 +80,12 @@ def test_every_operation_answers_as_documented(case, persona, wsgi_keeps_the_tes
     if persona is not None:
         # A fresh token per call: logout/ deletes the previous one.
         headers["Authorization"] = f"Token {Token.objects.get_or_create(user=persona)[0].key}"
-    case.call_and_validate(headers=headers, checks=CHECKS)
+    # call_and_validate raises on any failed check (server error, response schema, status, content type).
+    response = case.call_and_validate(headers=headers, checks=CHECKS)
+    assert response.status_code < 500
 
 
 def test_the_schema_validates_as_openapi_3():
     """API-1: `spectacular --validate --fail-on-warn` accepts the schema the API serves."""
+    # --fail-on-warn turns any validation error or warning into a CommandError, failing the test.
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
