@@ -3,6 +3,8 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from institutions.views.menu import console_menu
+
 
 def _doctor_items(user):
     """The left menu of seed 002, in its order, with only the pages that exist (ACC-8).
@@ -36,6 +38,16 @@ def navigation(request):
     if user is not None and user.is_authenticated and user.is_doctor and not user.is_superuser:
         items = _doctor_items(user)
         role_label = user.get_role_display()
+    elif user is not None and user.is_authenticated and user.is_officer and not user.is_superuser:
+        # The console's seven menus (seed 002 chapter 3); the band below lists the current menu's pages.
+        top, sub = console_menu(request.path)
+        tenant = user.institution.name if user.institution_id else ""
+        return {
+            "nav_items": top,
+            "console_submenu": sub,
+            "nav_role_label": user.get_role_display(),
+            "nav_tenant": tenant,
+        }
     else:
         items = [(_("首页"), reverse("home"))]
         if user is not None and user.is_authenticated:

@@ -56,6 +56,8 @@ class User(EncryptedIdentity, AbstractUser):
     activation_path = models.CharField(
         _("激活方式"), max_length=16, choices=ActivationPath.choices, blank=True
     )
+    # INS-1: an officer's initial password is sent by SMS and must be replaced at the first login.
+    must_change_password = models.BooleanField(_("首次登录须修改密码"), default=False)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     objects = UserManager()
@@ -215,3 +217,90 @@ class ActivationCode(models.Model):
 
     def __str__(self):
         return f"{self.institution} → {self.doctor}"
+
+
+class KnownDevice(models.Model):
+    """INS-1: a browser an officer has confirmed with an SMS code; a login from any other one needs a code.
+
+    The browser holds a random token in a signed cookie; only its keyed digest is stored here.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="devices")
+    token_digest = models.CharField(_("设备标识摘要"), max_length=64, unique=True)
+    label = models.CharField(_("设备"), max_length=120, blank=True)  # the browser, as its User-Agent names it
+    created_at = models.DateTimeField(_("首次确认时间"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("最近登录时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("已确认设备")
+        verbose_name_plural = _("已确认设备")
+        ordering = ["-last_seen_at"]
+
+    def __str__(self):
+        return f"{self.user} {self.label}"
+
+
+class AccountRevocation(models.Model):
+    """INS-9 撤销医师账户: the audit of an institution revoking a wrongly registered doctor account.
+
+    The account itself is deleted so the doctor can sign up again; this row keeps who, whom (masked name
+    and ID, digest), why and when.
+    """
+
+    institution = models.ForeignKey(
+        "institutions.Institution", verbose_name=_("医疗机构"), on_delete=models.PROTECT, related_name="+"
+    )
+    officer = models.ForeignKey(
+        User, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(_("被撤销的用户名"), max_length=150)
+    real_name = models.CharField(_("姓名"), max_length=28)
+    id_number_digest = models.CharField(_("证件号码摘要"), max_length=64, db_index=True)
+    id_number_masked = models.CharField(_("证件号码"), max_length=40)
+    reason = models.CharField(_("撤销原因"), max_length=200)
+    at = models.DateTimeField(_("撤销时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("撤销医师账户记录")
+        verbose_name_plural = _("撤销医师账户记录")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.real_name} {self.at:%Y-%m-%d}"
+
+
+class Question(models.Model):
+    """INS-12 向客服提问 / 我要提问: a question of a doctor or an officer, answered by a reviewer of its region."""
+
+    asker = models.ForeignKey(
+        User, verbose_name=_("提问人"), on_delete=models.CASCADE, related_name="questions"
+    )
+    region = models.ForeignKey(
+        "reference.Region",
+        verbose_name=_("所属地区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    title = models.CharField(_("问题标题"), max_length=50)
+    description = models.TextField(_("问题详细描述"), max_length=1000)
+    created_at = models.DateTimeField(_("提问时间"), auto_now_add=True, db_index=True)
+    answer = models.TextField(_("回复"), max_length=2000, blank=True)
+    answered_by = models.ForeignKey(
+        User, verbose_name=_("回复人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("客服提问")
+        verbose_name_plural = _("客服提问")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None

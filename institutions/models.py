@@ -1,4 +1,4 @@
-"""Medical institutions (医疗机构), their treatment subjects and their approving authorities (INS-2)."""
+"""Medical institutions (医疗机构), their treatment subjects, departments (INS-3) and approving authorities (INS-2)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -59,3 +59,28 @@ class InstitutionAuthority(models.Model):
 
     def __str__(self):
         return f"{self.institution} · {self.get_category_display()} → {self.authority}"
+
+
+class Department(models.Model):
+    """INS-3 科室: a department of one institution, mapped to one or more treatment subjects."""
+
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("医疗机构"), on_delete=models.CASCADE, related_name="departments"
+    )
+    name = models.CharField(_("科室名称"), max_length=50)
+    subjects = models.ManyToManyField(TreatmentSubject, verbose_name=_("诊疗科目"), related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[subjects])
+
+    class Meta:
+        verbose_name = _("科室")
+        verbose_name_plural = _("科室")
+        ordering = ["institution_id", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "name"], name="one_department_name_per_institution"
+            )
+        ]
+
+    def __str__(self):
+        return self.name

@@ -13,13 +13,13 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from stdnum.cn import ric
 
-from accounts.models import ActivationCode, ActivationPath, User
+from accounts.models import ActivationCode, ActivationPath, Question, User
 from docregsys.identity.crypto import identity_columns
 from docregsys.reference.models import Announcement, Authority, Category, ExamCategory, Level, Region
-from institutions.models import Institution
+from institutions.models import Department, Institution
 from qualifications.models import AssessmentResult, ExamResult, QualificationCertificate
 from qualifications.regions import resident_region
-from registrations.models import PracticeRecord
+from registrations.models import ExtraLocation, MultiInstitutionFiling, PracticeRecord, ProfileChange
 
 
 def make_resident_id(region: str = "430102", birth: str = "19900101", seq: str | None = None) -> str:
@@ -208,7 +208,6 @@ class CertificateFactory(HolderRegionFactory):
     origin = QualificationCertificate.Origin.EXAM
 
 
-
 class AssessmentResultFactory(HolderRegionFactory):
     class Meta:
         model = AssessmentResult
@@ -220,7 +219,6 @@ class AssessmentResultFactory(HolderRegionFactory):
 
     class Params:
         failed = factory.Trait(result=AssessmentResult.Result.FAILED)
-
 
 
 class AnnouncementFactory(factory.django.DjangoModelFactory):
@@ -265,3 +263,81 @@ class ActivationCodeFactory(factory.django.DjangoModelFactory):
     institution = factory.SubFactory(InstitutionFactory)
     code = factory.Sequence(lambda n: f"ACT{n:05d}")
     expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    """INS-3: a department of an institution (give subjects=[…] to map treatment subjects)."""
+
+    class Meta:
+        model = Department
+        skip_postgeneration_save = True
+
+    institution = factory.SubFactory(InstitutionFactory)
+    name = factory.Sequence(lambda n: f"科室{n}")
+
+    @factory.post_generation
+    def subjects(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.subjects.set(extracted)
+
+
+class FilingFactory(factory.django.DjangoModelFactory):
+    """多执业机构备案: the record's doctor also practises at `institution` (valid unless cancelled=True)."""
+
+    class Meta:
+        model = MultiInstitutionFiling
+        skip_postgeneration_save = True
+
+    record = factory.SubFactory(PracticeRecordFactory)
+    institution = factory.SubFactory(InstitutionFactory)
+    filed_on = dt.date(2021, 5, 10)
+    state = MultiInstitutionFiling.State.VALID
+
+    class Params:
+        cancelled = factory.Trait(
+            state=MultiInstitutionFiling.State.CANCELLED, cancelled_on=dt.date(2023, 1, 5)
+        )
+
+    @factory.post_generation
+    def scopes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.scopes.set(extracted)
+
+
+class ExtraLocationFactory(factory.django.DjangoModelFactory):
+    """多地点 (old policy): the record's doctor also practises at `institution`."""
+
+    class Meta:
+        model = ExtraLocation
+
+    record = factory.SubFactory(PracticeRecordFactory)
+    institution = factory.SubFactory(InstitutionFactory)
+    location = factory.LazyAttribute(lambda o: o.institution.region)
+    approved_on = dt.date(2014, 9, 1)
+    state = ExtraLocation.State.VALID
+
+
+class ProfileChangeFactory(factory.django.DjangoModelFactory):
+    """REG-8: a pending information change of `doctor`, reviewed by `institution`."""
+
+    class Meta:
+        model = ProfileChange
+
+    doctor = factory.SubFactory(UserFactory, activated=True)
+    institution = factory.SubFactory(InstitutionFactory)
+    info_changed = True
+    education = "硕士研究生"
+    school = "中南大学"
+    major = "临床医学"
+    title = "主治医师"
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """INS-12: a question to customer service."""
+
+    class Meta:
+        model = Question
+
+    asker = factory.SubFactory(UserFactory)
+    title = "如何完成账户激活"
+    description = "医师注册后没有收到激活码，怎么办？"

@@ -20,7 +20,7 @@ from tests.dbstate import assert_nothing_changed
 
 LOGIN = "login"
 CSRF_SECRET = "matrixcsrfsecretmatrixcsrfsecre1"  # 32 characters: a valid CSRF cookie secret
-LOGIN_NAMES = {"accounts:login", "admin:login"}
+LOGIN_NAMES = {"accounts:login", "admin:login", "console:login"}
 
 
 @dataclasses.dataclass(frozen=True)

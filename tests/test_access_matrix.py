@@ -19,61 +19,32 @@ from django.utils import timezone
 
 from tests import personas
 from tests.conftest import TEST_IDENTITY_KEY
+from tests.matrix_areas import AREAS
+from tests.matrix_rows import (  # noqa: F401 - the table's vocabulary
+    ACCOUNT_PAGE,
+    ACTIVATED,
+    ACTIVATED_PAGE,
+    API_ACTIVATED,
+    API_DOCTOR,
+    API_HOLDER,
+    API_HOLDER_GET,
+    API_PUBLIC_POST,
+    CHECK,
+    DOCTOR_PAGE,
+    DOCTORS,
+    HOME,
+    OFFICERS,
+    OK,
+    PUBLIC,
+    REVIEWERS,
+    SIGNUP,
+    STAFF,
+    STAFF_PAGE,
+    P,
+    row,
+    who,
+)
 from tests.matrix_support import LOGIN, api_operations, ask, persona_client, routes, url_for
-
-P = personas.PERSONAS
-DOCTORS = ("doctor_a", "doctor_b", "unactivated_doctor")
-ACTIVATED = ("doctor_a", "doctor_b")
-OFFICERS = ("officer_x", "officer_y")
-REVIEWERS = ("county_reviewer", "tianxin_reviewer", "other_province_reviewer")
-STAFF = (*REVIEWERS, "superuser")
-
-
-def who(default, **answers):
-    """A full row: ``default`` for every persona, overridden per persona or per group.
-
-    Groups: ``doctors``, ``activated``, ``officers``, ``reviewers``, ``staff`` (reviewers + superuser),
-    ``users`` (everyone logged in); single personas by name. Later keywords win over earlier ones.
-    """
-    groups = {
-        "users": P[1:],
-        "doctors": DOCTORS,
-        "activated": ACTIVATED,
-        "officers": OFFICERS,
-        "reviewers": REVIEWERS,
-        "staff": STAFF,
-    }
-    row = dict.fromkeys(P, default)
-    for key, answer in answers.items():
-        for name in groups.get(key, (key,)):
-            assert name in row, f"unknown persona {name}"
-            row[name] = answer
-    return row
-
-
-# ------------------------------------------------------------------------------------------ the table
-
-OK = "ok"  # may act: what the action does is tested elsewhere; the matrix sends unsafe methods only to refusals
-HOME, CHECK, SIGNUP = "→home", "→accounts:check", "→accounts:signup"
-PUBLIC = who(200)
-DOCTOR_PAGE = who(403, anonymous=LOGIN, doctors=200)  # doctor_required
-ACTIVATED_PAGE = who(403, anonymous=LOGIN, activated=200)  # activated_required: the others see why (403)
-ACCOUNT_PAGE = who(
-    403, anonymous=LOGIN, doctors=200, officers=200
-)  # doctors and officers manage their account
-STAFF_PAGE = who(LOGIN, staff=200)  # the admin: reviewers and the superuser
-API_DOCTOR = who(403, doctors=200)  # DRF: anonymous and other roles 403 (session auth has no 401)
-API_PUBLIC_POST = who(400)  # an empty body is refused by validation, whoever asks
-API_ACTIVATED = who(403, activated=200)
-# The account holder's own channels and password: doctors and officers; an empty body is a 400.
-API_HOLDER = who(403, doctors=400, officers=400)
-API_HOLDER_GET = who(403, doctors=405, officers=405)
-
-
-def row(get, post=None):
-    """GET answers and POST answers (the same as GET unless given)."""
-    return (get, post if post is not None else get)
-
 
 APP_INDEX = "admin/<app_label>/"  # the admin's per-app index (its pattern lists every app label)
 
@@ -405,6 +376,18 @@ API = {
 PENDING: dict = {}  # none today: the APP-5 exam-record leak it held is fixed
 
 
+def _merge_areas():
+    """The console areas' rows join the tables; a key defined twice is a mistake."""
+    for area in AREAS:
+        for table, extra in ((PAGES, area.PAGES), (API, area.API), (ADMIN, getattr(area, "ADMIN", {}))):
+            twice = set(table) & set(extra)
+            assert not twice, f"{area.__name__} redefines {sorted(twice)}"
+            table.update(extra)
+
+
+_merge_areas()
+
+
 # ------------------------------------------------------------------------------------------ the data
 
 
@@ -527,6 +510,10 @@ def world(django_db_setup, django_db_blocker):
                 task="docregsys.nothing",
                 interval=objects["django_celery_beat.intervalschedule"],
             )
+            for area in AREAS:
+                extra = area.objects(people)
+                assert not set(extra) & set(objects), f"{area.__name__} reuses an object key"
+                objects.update(extra)
             from captcha.models import CaptchaStore
 
             yield {"people": people, "objects": objects, "captcha": CaptchaStore.generate_key()}
@@ -562,6 +549,9 @@ def _page_url(route, world) -> str:
     }
     if route.pattern in special:
         return special[route.pattern]()
+    for area in AREAS:
+        if route.pattern in area.URLS:
+            return area.URLS[route.pattern](world)
     if route.pattern.startswith("admin/^(?P<app_label>"):
         return "/admin/accounts/"
     return url_for(route.name)
@@ -597,6 +587,14 @@ def _admin_url(label: str, kind: str, world) -> str:
     if kind == "^([^/]+)/history/([^/]+)/$":
         return url_for(f"admin:{app}_{model}_simple_history", obj.pk, obj.history.first().history_id)
     raise AssertionError(f"no URL recipe for admin route {label} {kind!r}: add one to _admin_url")
+
+
+def _api_path(path: str, world) -> str:
+    for area in AREAS:
+        if path in area.API_PATHS:
+            return area.API_PATHS[path](world)
+    assert "{" not in path, f"no path recipe for {path}: add one to API_PATHS of its area"
+    return path
 
 
 def _post_data(kind: str) -> dict:
@@ -694,7 +692,7 @@ def test_each_persona_gets_what_the_table_says_everywhere(world, db, name):
             f"{method} {path}",
             method,
             expected,
-            ask(client, method, path, json=method != "GET", expected=expected),
+            ask(client, method, _api_path(path, world), json=method != "GET", expected=expected),
         )
     assert not wrong, f"{name}:\n" + "\n".join(wrong)
     assert not pending_fixed, "\n".join(pending_fixed)

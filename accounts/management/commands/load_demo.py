@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum.cn import ric
 
+from accounts.management import demo
 from accounts.models import ActivationCode, User
 from accounts.services.activation import activation_code_issue
 from docregsys.identity.crypto import id_number_digest
@@ -233,6 +234,8 @@ class Command(BaseCommand):
             self._doctors_ready()
             code = self._activation_code()
             self._announcement(authorities[("health", "430000")])
+            for area in demo.AREAS:  # the institution console's areas (accounts/management/demo/)
+                area.load(self)
         logins += list(
             User.objects.filter(username__in=[c[1] for c in CERTIFICATES + EXAM_RESULTS if c[1]]).order_by(
                 "id"

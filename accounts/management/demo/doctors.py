@@ -1,0 +1,5 @@
+"""Demo data: doctors (being built)."""
+
+
+def load(command) -> None:
+    return None

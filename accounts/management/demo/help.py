@@ -1,0 +1,5 @@
+"""Demo data: help (being built)."""
+
+
+def load(command) -> None:
+    return None

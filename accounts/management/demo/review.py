@@ -1,0 +1,5 @@
+"""Demo data: review (being built)."""
+
+
+def load(command) -> None:
+    return None

@@ -1,0 +1,3 @@
+"""Institution API: accounts (being built)."""
+
+urlpatterns: list = []

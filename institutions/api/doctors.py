@@ -1,0 +1,3 @@
+"""Institution API: doctors (being built)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Institution API: help (being built)."""
+
+urlpatterns: list = []

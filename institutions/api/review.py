@@ -1,0 +1,3 @@
+"""Institution API: review (being built)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Institution API: statistics (being built)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Institution API: system (being built)."""
+
+urlpatterns: list = []

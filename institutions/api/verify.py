@@ -1,0 +1,3 @@
+"""Institution API: verify (being built)."""
+
+urlpatterns: list = []

@@ -1,0 +1,16 @@
+"""/institution/: the institution console; each menu's module brings its own routes (namespace ``console``)."""
+
+from .views import accounts, doctors, entrance, help, review, statistics, system, verify
+
+app_name = "console"
+
+urlpatterns = [
+    *entrance.urlpatterns,
+    *doctors.urlpatterns,
+    *accounts.urlpatterns,
+    *review.urlpatterns,
+    *verify.urlpatterns,
+    *help.urlpatterns,
+    *system.urlpatterns,
+    *statistics.urlpatterns,
+]

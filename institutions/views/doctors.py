@@ -1,0 +1,3 @@
+"""Console pages: doctors (being built)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Console pages: entrance (being built)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Console pages: help (being built)."""
+
+urlpatterns: list = []

@@ -1,0 +1,64 @@
+"""The console's menus, in seed 002 chapter 3's order and wording; only pages that exist are listed."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# (top menu, [(sub menu, url name)]): 申请业务 (INS-6) and 备案/注销/更名 (INS-10) come with the applications.
+MENU = [
+    (
+        _("本院执业医师信息"),
+        [
+            (_("主执业机构在本院医师"), "console:doctors_main"),
+            (_("本院多执业机构备案医师"), "console:doctors_filed_out"),
+            (_("外院在本院多执业机构医师"), "console:doctors_filed_in"),
+            (_("本院多地点医师"), "console:doctors_locations_out"),
+            (_("多地点执业在本院医师"), "console:doctors_locations_in"),
+            (_("本院备案医师"), "console:doctors_archived"),
+            (_("医师账户激活"), "console:activation"),
+            (_("撤销医师账户"), "console:revoke"),
+            (_("本院医师账户管理"), "console:accounts"),
+        ],
+    ),
+    (_("业务办理"), [(_("本院医师信息审核"), "console:info_reviews")]),
+    (
+        _("医师验证"),
+        [
+            (_("医师资格信息验证"), "console:verify_qualification"),
+            (_("医师注册信息验证"), "console:verify_registration"),
+            (_("医师信用验证"), "console:verify_credit"),
+        ],
+    ),
+    (_("综合信息"), [(_("通知公告"), "console:notices"), (_("客服中心"), "console:help")]),
+    (
+        _("系统功能"),
+        [
+            (_("设置本院科室信息"), "console:departments"),
+            (_("本院医师所在科室信息维护"), "console:department_members"),
+            (_("审批机关设置"), "console:authorities"),
+            (_("安全设置"), "console:security"),
+        ],
+    ),
+    (_("统计信息"), [(_("统计信息"), "console:statistics")]),
+    (_("医师在外省注册情况"), [(_("医师在外省注册情况"), "console:outside")]),
+]
+
+
+def _url(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:  # a page still being built: no dead entry meanwhile
+        return None
+
+
+def console_menu(path: str):
+    """(top items, sub items of the current top menu) as lists of (label, url, current)."""
+    top, sub = [], []
+    for label, entries in MENU:
+        links = [(sub_label, url) for sub_label, name in entries if (url := _url(name))]
+        if not links:
+            continue
+        current = any(path == url or path.startswith(url) for _label, url in links)
+        top.append((label, links[0][1], current))
+        if current:
+            sub = [(sub_label, url, path == url or path.startswith(url)) for sub_label, url in links]
+    return top, sub

@@ -1,0 +1,3 @@
+"""Console pages: review (being built)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Console pages: statistics (being built)."""
+
+urlpatterns: list = []

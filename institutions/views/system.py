@@ -1,0 +1,3 @@
+"""Console pages: system (being built)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Console pages: verify (being built)."""
+
+urlpatterns: list = []

@@ -1,0 +1,14 @@
+"""Rows of the access matrix per area of the institution console, so each area keeps its own.
+
+Each module defines:
+- ``PAGES``: {URL pattern: row(get, post)} like tests/test_access_matrix.py's PAGES;
+- ``API``: {"METHOD /api/path/{param}/": who(...)} like its API;
+- ``URLS``: {URL pattern: callable(world) → URL} for patterns with arguments;
+- ``API_PATHS``: {"/api/path/{param}/": callable(world) → path} for API operations with parameters;
+- ``objects(people) -> dict``: rows the area's URLs need, created once inside the matrix's world
+  (``world["objects"]`` holds them under the keys returned here).
+"""
+
+from . import accounts, doctor_side, doctors, entrance, help, review, statistics, system, verify
+
+AREAS = [entrance, doctors, accounts, review, verify, help, system, statistics, doctor_side]
