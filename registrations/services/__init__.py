@@ -1,0 +1,1 @@
+"""Writes of registrations, one module per subdomain (profile changes, lookups; applications next)."""
