@@ -19,6 +19,7 @@ def _doctor_items(user):
             (_("执业信息"), reverse("accounts:practice")),
             (_("考核信息"), reverse("accounts:assessment")),
             (_("安全设置"), reverse("accounts:security")),
+            (_("资格补改指南"), reverse("qualifications:guides")),
             (_("帮助中心"), reverse("accounts:help")),
         ]
     items = [(_("医师账户激活"), reverse("accounts:activation"))]
@@ -26,7 +27,12 @@ def _doctor_items(user):
         items.append((_("身份信息更新"), reverse("accounts:identity_update")))
     except NoReverseMatch:  # the page comes with the sign-up work; no dead entry meanwhile
         pass
-    items += [(_("安全设置"), reverse("accounts:security")), (_("帮助中心"), reverse("accounts:help"))]
+    # 资格补改指南 in both menus: seeds 001 and 002 send a doctor whose check failed to "the menu".
+    items += [
+        (_("资格补改指南"), reverse("qualifications:guides")),
+        (_("安全设置"), reverse("accounts:security")),
+        (_("帮助中心"), reverse("accounts:help")),
+    ]
     return items
 
 

@@ -1,4 +1,5 @@
-"""Security middleware: session idle/absolute limits and no-store caching for signed-in users (ASVS V3)."""
+"""Security middleware: session idle/absolute limits and no-store caching for signed-in users (ASVS V3);
+the page language chosen by the user, never by the browser."""
 
 import time
 
@@ -7,7 +8,8 @@ from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout, user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
-from django.utils.cache import add_never_cache_headers
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
 STARTED_KEY = "_auth_started"
@@ -82,3 +84,36 @@ class NoStoreForAuthenticatedMiddleware:
             # Every policy carries a nonce, so a template may add a nonce'd element without a settings change.
             str(nonce)
         return response
+
+
+class ChosenLanguageMiddleware:
+    """Chinese unless the user picked another language (i18n/setlang's cookie); never Accept-Language.
+
+    Replaces LocaleMiddleware: the portal's users are in China and a browser set to English (a hospital
+    PC, a phone bought abroad) must not turn the pages English unasked. The project uses no
+    i18n_patterns, so the URL never carries a language either.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = chosen_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        # The answer depends on the cookie, which SessionMiddleware already puts in Vary for pages.
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+def chosen_language(request) -> str:
+    """The language cookie when it names one of settings.LANGUAGES, else settings.LANGUAGE_CODE."""
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if cookie:
+        try:
+            return translation.get_supported_language_variant(cookie)
+        except LookupError:
+            pass
+    return settings.LANGUAGE_CODE

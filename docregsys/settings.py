@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "docregsys.middleware.ChosenLanguageMiddleware",  # the language cookie or zh-hans, not Accept-Language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -126,7 +126,9 @@ IDENTITY_KEY_FILE = env("IDENTITY_KEY_FILE", default=str(BASE_DIR / ".local" / "
 IDENTITY_KEY_AUTOCREATE = env.bool("IDENTITY_KEY_AUTOCREATE", default=DEBUG)
 if not DEBUG and not IDENTITY_KEY and not Path(IDENTITY_KEY_FILE).is_file():
     # Without the key no stored ID number can be read or looked up: fail at startup, not at the first sign-up.
-    raise ImproperlyConfigured("IDENTITY_KEY (or an existing IDENTITY_KEY_FILE) must be set when DEBUG=false.")
+    raise ImproperlyConfigured(
+        "IDENTITY_KEY (or an existing IDENTITY_KEY_FILE) must be set when DEBUG=false."
+    )
 
 # Redis: with REDIS_URL unset there is no server to talk to: tasks run in-process, eagerly,
 # and the cache is local memory.
@@ -289,7 +291,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"mask_personal_data": {"()": "docregsys.identity.logfilter.MaskPersonalDataFilter"}},
     "formatters": {
-        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]},

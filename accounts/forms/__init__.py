@@ -13,15 +13,16 @@ class LoginForm(AuthenticationForm):
     """Login with 用户名, verified 手机号 or 资格证书编码 plus password and image captcha (ACC-2, SPEC §12)."""
 
     username = forms.CharField(
-        label=_("登录账号"),
+        # Seed 000/002 label the field with the three things it accepts.
+        label=_("用户名/手机号码/资格证书编码"),
         max_length=150,
-        help_text=_("用户名、已验证的手机号码或医师资格证书编码"),
+        help_text=_("手机号码须已通过验证才能用于登录。"),
         widget=forms.TextInput(
             attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}
         ),
     )
     password = forms.CharField(
-        label=_("登录密码"),
+        label=_("密码"),
         max_length=PASSWORD_MAX_LENGTH,
         strip=False,
         help_text=_("密码区分大小写"),

@@ -22,7 +22,7 @@ from ..selectors import (
     doctor_records,
     practice_records_for,
 )
-from . import layout_for
+from . import console_entrance_url, layout_for
 
 
 def home(request):
@@ -35,7 +35,12 @@ def home(request):
             return redirect(step.url)
         return _doctor_home(request)
     announcements = list(announcement_list_current())
-    return render(request, "home.html", {"announcements": announcements, "layout": layout_for(user)})
+    context = {
+        "announcements": announcements,
+        "layout": layout_for(user),
+        "console_url": console_entrance_url(),
+    }
+    return render(request, "home.html", context)
 
 
 @dataclass

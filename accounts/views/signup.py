@@ -11,7 +11,7 @@ from docregsys.reference.selectors import announcement_list_current
 
 from ..decorators import doctor_required
 from ..forms.signup import IdentityUpdateForm, SignupAccountForm, SignupIdentityForm
-from ..selectors import activation_next_step, doctor_records
+from ..selectors import activation_next_step, activation_route_for, doctor_records
 from ..services.signup import (
     ALREADY_ACTIVATED,
     account_id_number_check,
@@ -119,10 +119,13 @@ def check(request):
         qualification_check_run(user=user)
         step = activation_next_step(user)
         return redirect(step.url if step is not None else "home")
+    records = doctor_records(user)
+    # The route tells the page which activation this doctor is heading for (only path a waits for a code).
+    route = activation_route_for(user=user, records=records)
     return render(
         request,
         "accounts/check/result.html",
-        {"records": doctor_records(user), "layout": layout_for(user)},
+        {"records": records, "route": route, "layout": layout_for(user)},
     )
 
 

@@ -16,9 +16,17 @@ def labels(client, path="/"):
 
 
 def test_activated_doctor_gets_the_seed_menu_in_order(client):
-    """ACC-8: 首页, 资格信息, 执业信息, 考核信息, 安全设置, 帮助中心 — later issues add the rest."""
+    """ACC-8: 首页, 资格信息, 执业信息, 考核信息, 安全设置, 资格补改指南, 帮助中心 — later issues add the rest."""
     client.force_login(UserFactory(activated=True))
-    assert labels(client) == ["首页", "资格信息", "执业信息", "考核信息", "安全设置", "帮助中心"]
+    assert labels(client) == [
+        "首页",
+        "资格信息",
+        "执业信息",
+        "考核信息",
+        "安全设置",
+        "资格补改指南",
+        "帮助中心",
+    ]
 
 
 def test_every_doctor_menu_entry_resolves_to_a_real_route(client):
@@ -29,14 +37,14 @@ def test_every_doctor_menu_entry_resolves_to_a_real_route(client):
 
 
 def test_unactivated_doctor_menu_holds_only_what_activation_needs(client):
-    """ACC-5: before activation only 医师账户激活, 身份信息更新 (when built), 安全设置, 帮助中心."""
+    """ACC-5: before activation only 医师账户激活, 身份信息更新 (when built), 资格补改指南, 安全设置, 帮助中心."""
     client.force_login(UserFactory(phone_verified=True))
     got = labels(client, reverse("accounts:help"))
     try:
         reverse("accounts:identity_update")
-        expected = ["医师账户激活", "身份信息更新", "安全设置", "帮助中心"]
+        expected = ["医师账户激活", "身份信息更新", "资格补改指南", "安全设置", "帮助中心"]
     except NoReverseMatch:
-        expected = ["医师账户激活", "安全设置", "帮助中心"]
+        expected = ["医师账户激活", "资格补改指南", "安全设置", "帮助中心"]
     assert got == expected
     for hidden in ("资格信息", "执业信息", "考核信息"):
         assert hidden not in got

@@ -5,5 +5,6 @@ import pytest
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    # LocaleMiddleware honours Accept-Language; Chromium's default en-US would turn the pages English.
+    # The pages ignore Accept-Language (docregsys.middleware.ChosenLanguageMiddleware); zh-CN still makes
+    # the browser's own texts (file pickers, validation bubbles) Chinese, as the portal's users see them.
     return {**browser_context_args, "locale": "zh-CN"}

@@ -28,7 +28,7 @@ def test_home_renders_in_chinese_with_current_announcements_only(client, notices
     html = client.get("/").content.decode()
     assert '<html lang="zh-hans">' in html
     assert "医师电子化注册信息系统" in html
-    assert "医师个人版" in html
+    assert "医师个人端" in html and "机构端入口" in html
     assert NOTICE in html
     for hidden in ("已撤下的通告", "已过期的通告", "尚未发布的通告"):
         assert hidden not in html
@@ -47,9 +47,9 @@ def test_home_offers_login_and_sign_up(client):
 def test_login_page_renders_form_with_bound_labels_and_announcements(client, notices):
     """X-2: every label is tied to its input; help text is tied with aria-describedby."""
     html = client.get(reverse("accounts:login")).content.decode()
-    assert "医师电子化注册信息系统 · 用户登录" in html
-    assert '<label for="id_username">登录账号' in html
-    assert '<label for="id_password">登录密码' in html
+    assert "<title>医师电子化注册信息系统（个人端）</title>" in html
+    assert '<label for="id_username">用户名/手机号码/资格证书编码' in html
+    assert '<label for="id_password">密码' in html
     assert 'id="id_username"' in html and 'id="id_password"' in html
     assert 'aria-describedby="id_username_helptext"' in html
     assert 'id="id_username_helptext"' in html
@@ -159,7 +159,7 @@ def test_english_login_error(client):
     [
         ("exam", "新人新办法医师资格信息修改及补录指南", "国家医学考试中心"),
         ("legacy", "老人老办法医师资格信息修改及补录指南", "省级卫生健康行政部门"),
-        ("military", "军队离休及复转退人员医师资格信息补录指南", "军队卫生部门"),
+        ("military", "军队离休及复转退人员医师资格信息补录指南", "卫生健康行政部门"),
     ],
 )
 def test_guide_pages_render_each_origin(client, origin, title, authority):
