@@ -1,9 +1,14 @@
 """The pages in a real browser at desktop and phone widths: screenshots, no sideways scroll, login (X-2)."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.factories import AnnouncementFactory, UserFactory
+
+# "密码 *": the required mark is part of the label's text; "密码" alone also matches 用户名/手机号码….
+PASSWORD_LABEL = re.compile(r"^密码")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,13 +44,13 @@ def test_login_through_the_form_shows_the_header(live_server, page, screenshot, 
     page.set_viewport_size(SIZES[size])
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("用户名/手机号码/资格证书编码").fill("doctor10")
-    page.get_by_label("密码", exact=True).fill("wrong-pass1")
+    page.get_by_label(PASSWORD_LABEL).fill("wrong-pass1")
     page.get_by_label("验证码").fill("PASSED")
     page.get_by_role("button", name="登录").click()
     assert page.get_by_role("alert").inner_text().startswith("登录账号或密码不正确")
     assert page.get_by_label("用户名/手机号码/资格证书编码").input_value() == "doctor10"
     screenshot(page, f"login-error-{size}")
-    page.get_by_label("密码", exact=True).fill("Passw0rd2024")
+    page.get_by_label(PASSWORD_LABEL).fill("Passw0rd2024")
     page.get_by_label("验证码").fill("PASSED")
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(live_server.url + "/")
@@ -74,7 +79,7 @@ def test_officer_and_reviewer_headers(live_server, page, screenshot):
     page.set_viewport_size(SIZES["desktop"])
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("用户名/手机号码/资格证书编码").fill("officer01")
-    page.get_by_label("密码", exact=True).fill("Passw0rd2024")
+    page.get_by_label(PASSWORD_LABEL).fill("Passw0rd2024")
     page.get_by_label("验证码").fill("PASSED")
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(live_server.url + "/")
