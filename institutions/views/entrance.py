@@ -164,8 +164,9 @@ def login_code(request):
     if officer is None:
         request.session.pop(PENDING, None)
         return redirect("console:login")
-    form = LoginCodeForm(request.POST if request.POST.get("action") != "resend" else None)
-    if request.method == "POST" and request.POST.get("action") == "resend":
+    resend = request.method == "POST" and request.POST.get("action") == "resend"
+    form = LoginCodeForm(request.POST if request.method == "POST" and not resend else None)
+    if resend:
         try:
             officer_login_code_send(user=officer, client=client_ip(request))
         except TransitionRefused as exc:

@@ -119,6 +119,7 @@ def test_the_first_login_asks_for_the_code_and_logs_in_only_then(client, officer
     assert client.get(reverse("console:home")).url.startswith(LOGIN)  # not logged in
     page = client.get(reverse("console:login_code")).content.decode()
     assert "139****0009" in page and PHONE not in page
+    assert "请输入校验码" not in page  # an unanswered form, not a refused one
     code = last_code()
     assert VerificationCode.objects.get(purpose="login").user == officer
     pending_key = client.session.session_key
