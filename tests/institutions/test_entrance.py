@@ -410,3 +410,25 @@ def test_token_code_is_for_officers_only_and_doctors_tokens_are_unchanged(client
     bad = api(client, "token/code/", **{**credentials, "password": "wrong-pass1"})
     assert bad.status_code == 400 and bad.json()["errors"][0]["code"] == "invalid_login"
     assert not OutboundMessage.objects.exists()
+
+
+def test_notices_take_the_same_queries_for_few_and_many(client, officer, django_assert_num_queries):
+    """通知公告 is one query for the announcements, however many there are."""
+    AnnouncementFactory(title="通知一")
+    client.force_login(officer)
+    client.get(reverse("console:notices"))  # warm caches (content types, the session)
+
+    def count():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("console:notices")).status_code == 200
+        return len(queries)
+
+    few = count()
+    for n in range(8):
+        AnnouncementFactory(title=f"通知{n}")
+    # session, user, institution (header + scope), the announcements with their regions
+    with django_assert_num_queries(few):
+        assert client.get(reverse("console:notices")).status_code == 200
