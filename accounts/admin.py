@@ -7,7 +7,7 @@ never reviewers or doctors. ID numbers appear masked only; the ciphertext never 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import BaseUserCreationForm, SetPasswordMixin, UserChangeForm
+from django.contrib.auth.forms import SetPasswordMixin, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +35,7 @@ from .selectors import (
 )
 from .services.activation import activation_code_issue, activation_code_issue_refusal
 from .services.officers import officer_create, officer_create_refusal
+from .services.passwords import password_errors
 
 
 def _clean_with(validator, value, *, required=False):
@@ -46,18 +47,14 @@ def _clean_with(validator, value, *, required=False):
         raise forms.ValidationError(exc.messages, code=exc.code) from None
 
 
-class OfficerCreationForm(BaseUserCreationForm):
-    """INS-1: an officer account: username, real name, phone, institution, password; role forced.
+class OfficerCreationForm(forms.ModelForm):
+    """INS-1: an officer account: username, real name, phone, institution; role forced.
 
-    The form parses; `officer_create` (called by UserAdmin.save_model) decides and writes.
+    No password: `officer_create` (called by UserAdmin.save_model) draws the initial one and sends it to the
+    officer's phone by SMS; nobody in the admin sees it. The form parses; the service decides and writes.
     """
 
     admin_user = None  # set by UserAdmin.get_form: whose scope the institution must lie in
-
-    # Fresh fields, bounded (X-4): BaseUserCreationForm's own objects are shared with Django's admin.
-    password1, password2 = (
-        with_max_length(field, PASSWORD_MAX_LENGTH) for field in SetPasswordMixin.create_password_fields()
-    )
 
     class Meta:
         model = User
@@ -66,7 +63,12 @@ class OfficerCreationForm(BaseUserCreationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("real_name", "phone", "institution"):
-            self.fields[name].required = True
+            if name in self.fields:
+                self.fields[name].required = True
+        if "phone" in self.fields:
+            self.fields["phone"].help_text = _(
+                "初始密码将以短信发送到该手机号码，首次登录的校验码也发送到这里。"
+            )
 
     def clean_username(self):
         username = _clean_with(validate_username, self.cleaned_data.get("username"), required=True)
@@ -88,10 +90,8 @@ class OfficerCreationForm(BaseUserCreationForm):
                 actor=self.admin_user,
                 username=cleaned.get("username") or "",
                 institution=cleaned.get("institution"),
-                password=cleaned.get("password1") or "",
             )
-            # The password's rules are shown by BaseUserCreationForm._post_clean (which runs after this).
-            if refusal is not None and refusal.field != "password" and not self.has_error(refusal.field):
+            if refusal is not None and not self.has_error(refusal.field):
                 refusal.add_to_form(self)
         return cleaned
 
@@ -106,7 +106,14 @@ class OfficerCreationForm(BaseUserCreationForm):
 
 
 class SuperuserCreationForm(OfficerCreationForm):
-    """The superuser's add form: any role, with the tenant that role needs."""
+    """The superuser's add form: any role, with the tenant that role needs.
+
+    A reviewer's password is typed here; an officer's is drawn by `officer_create` and sent by SMS.
+    """
+
+    password1, password2 = (
+        with_max_length(field, PASSWORD_MAX_LENGTH) for field in SetPasswordMixin.create_password_fields()
+    )
 
     class Meta(OfficerCreationForm.Meta):
         fields = ("username", "real_name", "phone", "role", "institution", "authority")
@@ -114,17 +121,40 @@ class SuperuserCreationForm(OfficerCreationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["institution"].required = False
+        self.fields["phone"].required = False
+        for name in ("password1", "password2"):
+            self.fields[name].required = False
+        self.fields["password1"].help_text = _("医疗机构注册管理员无需填写：初始密码由系统生成并以短信发送。")
+
+    def clean_phone(self):
+        return _clean_with(validate_mobile, self.cleaned_data.get("phone"))
 
     def clean(self):
         cleaned = super().clean()
         _check_tenant(self, cleaned)
+        role = cleaned.get("role")
+        if role == User.Role.OFFICER:
+            if not cleaned.get("phone") and not self.has_error("phone"):
+                self.add_error("phone", _("请输入手机号码，初始密码将以短信发送到该号码。"))
+        else:
+            one, two = cleaned.get("password1"), cleaned.get("password2")
+            if not one:
+                self.add_error("password1", _("请输入密码。"))
+            elif one != two:
+                self.add_error("password2", _("两次输入的密码不一致。"))
+            else:
+                probe = User(username=cleaned.get("username") or "", role=role or User.Role.DOCTOR)
+                for problem in password_errors(one, probe):
+                    self.add_error("password1", problem)
         return cleaned
 
     def save(self, commit=True):
-        user = BaseUserCreationForm.save(self, commit=False)
+        user = forms.ModelForm.save(self, commit=False)
         user.is_staff = user.role == User.Role.REVIEWER
-        if commit and user.role != User.Role.OFFICER:
-            user.save()  # an officer is created by UserAdmin.save_model through officer_create
+        if user.role != User.Role.OFFICER:
+            user.set_password(self.cleaned_data["password1"])
+            if commit:
+                user.save()  # an officer is created by UserAdmin.save_model through officer_create
         return user
 
 
@@ -186,9 +216,7 @@ class UserAdmin(IdNumberSearchMixin, ReviewerScopedAdmin, SimpleHistoryAdmin, Dj
     add_form = OfficerCreationForm
     form = SuperuserChangeForm
 
-    officer_add_fieldsets = (
-        (None, {"fields": ("username", "real_name", "phone", "institution", "password1", "password2")}),
-    )
+    officer_add_fieldsets = ((None, {"fields": ("username", "real_name", "phone", "institution")}),)
     superuser_add_fieldsets = (
         (
             None,
@@ -291,10 +319,16 @@ class UserAdmin(IdNumberSearchMixin, ReviewerScopedAdmin, SimpleHistoryAdmin, Dj
                 real_name=data["real_name"],
                 institution=data["institution"],
                 phone=data["phone"],
-                password=data["password1"],
             )
             obj.__dict__.update({k: v for k, v in created.__dict__.items() if k != "_state"})
             obj._state.adding = False
+            # Never shown: the password went to the officer's phone only.
+            self.message_user(
+                request,
+                _("初始密码已通过短信发送至 %(phone)s，首次登录须输入短信校验码并修改初始密码。")
+                % {"phone": created.phone_masked},
+                messages.SUCCESS,
+            )
             return
         if obj.role == User.Role.REVIEWER:
             obj.is_staff = True  # a reviewer works in the admin; role and authority say what they see

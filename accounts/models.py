@@ -148,6 +148,7 @@ class VerificationCode(models.Model):
         VERIFY = "verify", _("验证手机或邮箱")
         CHANGE = "change", _("更换手机或邮箱")
         RECOVER = "recover", _("找回账户")
+        LOGIN = "login", _("登录验证")  # INS-1: an officer's first login, or a login from an unknown browser
 
     purpose = models.CharField(_("用途"), max_length=10, choices=Purpose.choices)
     channel = models.CharField(_("渠道"), max_length=5, choices=Channel.choices)

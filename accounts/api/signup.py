@@ -2,6 +2,7 @@
 
 from captcha.helpers import captcha_image_url
 from captcha.models import CaptchaStore
+from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
@@ -14,15 +15,24 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from docregsys.api import error_response
+from docregsys.exceptions import TransitionRefused
 from docregsys.identity import validators as rules
 from docregsys.identity.crypto import mask_email, mask_phone
 from docregsys.openapi import refusals
 
+from ..forms.security import code_validator
 from ..forms.signup import CAPTCHA_INVALID, captcha_field
 from ..models import User
 from ..selectors import doctor_records
+from ..services.codes import client_ip
+from ..services.officer_login import (
+    officer_login_code_confirm,
+    officer_login_code_send,
+    officer_login_refusal,
+)
 from ..services.signup import account_identity_update, account_signup, qualification_check_run
 from ..views.signup import mask_username
+from .security import SecuritySentSerializer
 
 
 def _django_rule(rule):
@@ -38,8 +48,12 @@ def _django_rule(rule):
 
 
 class CaptchaFieldsMixin(serializers.Serializer):
-    captcha_key = serializers.CharField(max_length=rules.CAPTCHA_KEY_MAX_LENGTH, help_text=_("GET captcha/ 返回的 key"))
-    captcha_value = serializers.CharField(max_length=rules.CAPTCHA_VALUE_MAX_LENGTH, help_text=_("图片中的字符"))
+    captcha_key = serializers.CharField(
+        max_length=rules.CAPTCHA_KEY_MAX_LENGTH, help_text=_("GET captcha/ 返回的 key")
+    )
+    captcha_value = serializers.CharField(
+        max_length=rules.CAPTCHA_VALUE_MAX_LENGTH, help_text=_("图片中的字符")
+    )
 
     def validate_captcha(self, attrs):
         # Single use, as on the web form: the key is spent whether the answer is right or wrong.
@@ -202,6 +216,17 @@ class TokenSerializer(CaptchaFieldsMixin, serializers.Serializer):
         return attrs
 
 
+class TokenRequestSerializer(TokenSerializer):
+    # INS-1: an institution officer's token also needs the code that token/code/ sent to their phone.
+    code = serializers.CharField(
+        label=_("登录校验码"),
+        max_length=6,
+        required=False,
+        validators=[code_validator],
+        help_text=_("医疗机构注册管理员必填：POST token/code/ 发送到登记手机的6位校验码；医师无需填写"),
+    )
+
+
 class TokenApi(APIView):
     """ACC-2: a token for REST clients; the same captcha and the same axes lockout as the login page."""
 
@@ -209,34 +234,91 @@ class TokenApi(APIView):
     authentication_classes = []  # no session: nothing for CSRF to protect
 
     @extend_schema(
-        request=TokenSerializer,
+        request=TokenRequestSerializer,
         responses={
             200: inline_serializer("TokenIssued", {"token": serializers.CharField()}),
             **refusals(429),
         },
         tags=["accounts"],
+        description=str(
+            _(
+                "医疗机构注册管理员（INS-1）：每次获取令牌都须先调用 POST token/code/ 获取短信校验码，"
+                "并在 code 中提交；首次登录须先在医疗机构版系统修改初始密码（否则 400 password_change_required）。"
+            )
+        ),
+    )
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = _authenticated(request, serializer.validated_data)
+        if not isinstance(user, User):
+            return user  # the refusal
+        if user.is_officer and not user.is_superuser:
+            # An API client has no known-device cookie: every officer token needs the SMS code.
+            _officer_token_refusal(user)
+            code = serializer.validated_data.get("code")
+            if not code:
+                raise TransitionRefused(LOGIN_CODE_REQUIRED, code="login_code_required", field="code")
+            officer_login_code_confirm(user=user, code=code)
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+LOGIN_CODE_REQUIRED = _("医疗机构注册管理员须提交发送到登记手机的登录校验码（先调用 token/code/ 获取）。")
+PASSWORD_CHANGE_REQUIRED = _("首次登录须先在医疗机构版系统（/institution/）修改初始密码。")
+CODE_NOT_NEEDED = _("该账户登录无需短信校验码。")
+
+
+def _authenticated(request, data):
+    """The account of username + password (axes counting failures), or the error response to give."""
+    http_request = request._request  # axes reads and marks the Django request
+    user = authenticate(http_request, username=data["username"], password=data["password"])
+    if getattr(http_request, "axes_locked_out", False):
+        # AxesMiddleware would swap this answer for the HTML lockout page: answer in JSON ourselves.
+        http_request.axes_locked_out = False
+        return error_response(_locked_message(http_request), code="locked_out", status_code=429)
+    if user is None:
+        return error_response(
+            _("登录账号或密码不正确，请重新输入。注意密码区分大小写。"),
+            code="invalid_login",
+            status_code=status.HTTP_400_BAD_REQUEST,
+        )
+    return user
+
+
+def _officer_token_refusal(user) -> None:
+    refusal = officer_login_refusal(user)
+    if refusal is not None:
+        raise refusal
+    if user.must_change_password:
+        raise TransitionRefused(PASSWORD_CHANGE_REQUIRED, code="password_change_required")
+
+
+class TokenCodeApi(APIView):
+    """INS-1: send an institution officer the SMS code that POST token/ then needs (same captcha and lockout)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []  # no session: nothing for CSRF to protect
+
+    @extend_schema(
+        request=TokenSerializer,
+        responses={202: SecuritySentSerializer, **refusals(429)},
+        tags=["accounts"],
     )
     def post(self, request):
         serializer = TokenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        http_request = request._request  # axes reads and marks the Django request
-        user = authenticate(
-            http_request,
-            username=serializer.validated_data["username"],
-            password=serializer.validated_data["password"],
+        user = _authenticated(request, serializer.validated_data)
+        if not isinstance(user, User):
+            return user
+        if not user.is_officer or user.is_superuser:
+            raise TransitionRefused(CODE_NOT_NEEDED, code="code_not_needed")
+        _officer_token_refusal(user)
+        phone = officer_login_code_send(user=user, client=client_ip(request._request))
+        return Response(
+            {"sent_to": user.phone_masked if phone else "", "expires_in": settings.CODE_TTL_SECONDS},
+            status=status.HTTP_202_ACCEPTED,
         )
-        if getattr(http_request, "axes_locked_out", False):
-            # AxesMiddleware would swap this answer for the HTML lockout page: answer in JSON ourselves.
-            http_request.axes_locked_out = False
-            return error_response(_locked_message(http_request), code="locked_out", status_code=429)
-        if user is None:
-            return error_response(
-                _("登录账号或密码不正确，请重新输入。注意密码区分大小写。"),
-                code="invalid_login",
-                status_code=status.HTTP_400_BAD_REQUEST,
-            )
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
 
 
 def _locked_message(request) -> str:
@@ -280,7 +362,9 @@ class CheckApi(APIView):
         return Response(_check(request.user))
 
     # No body is needed, but one that is sent is parsed (and a malformed one refused) like everywhere else.
-    @extend_schema(request=None, responses={200: CheckSerializer, **refusals(400, 413, 415)}, tags=["accounts"])
+    @extend_schema(
+        request=None, responses={200: CheckSerializer, **refusals(400, 413, 415)}, tags=["accounts"]
+    )
     def post(self, request):
         request.data  # noqa: B018 - a malformed body is refused here as on every JSON endpoint (X-4)
         return Response(_check(request.user, qualification_check_run(user=request.user)))
@@ -311,6 +395,7 @@ urlpatterns = [
     path("captcha/", CaptchaApi.as_view(), name="captcha"),
     path("signup/", SignupApi.as_view(), name="signup"),
     path("token/", TokenApi.as_view(), name="token"),
+    path("token/code/", TokenCodeApi.as_view(), name="token_code"),
     path("logout/", LogoutApi.as_view(), name="logout"),
     path("check/", CheckApi.as_view(), name="check"),
     path("identity/", IdentityApi.as_view(), name="identity"),

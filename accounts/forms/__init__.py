@@ -8,6 +8,8 @@ from docregsys.identity.validators import PASSWORD_MAX_LENGTH
 
 from .signup import captcha_field
 
+OFFICER_ELSEWHERE = _("医疗机构注册管理员请从医疗机构版入口（/institution/）登录。")
+
 
 class LoginForm(AuthenticationForm):
     """Login with 用户名, verified 手机号 or 资格证书编码 plus password and image captcha (ACC-2, SPEC §12)."""
@@ -35,6 +37,12 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("登录账号或密码不正确，请重新输入。注意密码区分大小写。"),
         "inactive": _("该账户已停用，请联系所在医疗机构或卫生健康行政部门。"),
     }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.is_officer and not user.is_superuser:
+            # INS-1: officers log in at the console, where the SMS code of a first login is asked.
+            raise forms.ValidationError(OFFICER_ELSEWHERE, code="officer_elsewhere")
 
     def clean(self):
         # AuthenticationForm.clean() authenticates even when a field failed: without the right captcha

@@ -96,6 +96,8 @@ def _text(purpose: str, code: str, minutes: int) -> str:
         action = _("找回登录账户")
     elif purpose == VerificationCode.Purpose.CHANGE:
         action = _("更换手机号码或邮箱")
+    elif purpose == VerificationCode.Purpose.LOGIN:
+        action = _("登录医疗机构版系统")
     else:
         action = _("验证手机号码或邮箱")
     return str(

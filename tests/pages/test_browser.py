@@ -75,14 +75,25 @@ def test_language_switch_in_the_browser(live_server, page, screenshot):
     assert no_horizontal_scroll(page, 375)
 
 
-def test_officer_and_reviewer_headers(live_server, page, screenshot):
-    officer = UserFactory(officer=True, username="officer01", real_name="刘管理")
+def test_officer_and_reviewer_headers(live_server, page, screenshot, sms_inbox):
+    officer = UserFactory(officer=True, username="officer01", real_name="刘管理", phone="13907310011")
     page.set_viewport_size(SIZES["desktop"])
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("用户名/手机号码/资格证书编码").fill("officer01")
     page.get_by_label(PASSWORD_LABEL).fill("Passw0rd2024")
     page.get_by_label("验证码").fill("PASSED")
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(live_server.url + "/")
+    # INS-1: officers log in at the console's entrance (with an SMS code), not here.
+    assert "/institution/" in page.get_by_role("alert").inner_text()
+    page.goto(live_server.url + "/institution/")
+    page.get_by_label("用户名").fill("officer01")
+    page.get_by_label("登录密码").fill("Passw0rd2024")
+    page.get_by_label("验证码").fill("PASSED")
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.wait_for_url(live_server.url + "/institution/login/code/")
+    code = sms_inbox.last_code("13907310011")
+    page.get_by_label("短信校验码").fill(code)
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.wait_for_url(live_server.url + "/institution/home/")
     assert officer.institution.name in page.locator(".whoami").inner_text()
     screenshot(page, "home-officer-desktop")
