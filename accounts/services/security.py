@@ -162,7 +162,8 @@ def password_change(
     now = timezone.now()
     with transaction.atomic():
         user.set_password(new_password)
-        user.save(update_fields=["password"])
+        user.must_change_password = False  # INS-1: the initial password is replaced
+        user.save(update_fields=["password", "must_change_password"])
         tokens = Token.objects.filter(user=user)
         if keep_token:
             tokens = tokens.exclude(key=keep_token)

@@ -1,6 +1,9 @@
 """Login (ACC-2) and the choice of page frame per audience; the area modules hold the rest."""
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from docregsys.reference.selectors import announcement_list_current
 
@@ -24,3 +27,11 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(announcements=list(announcement_list_current()), **kwargs)
+
+    def get_success_url(self):
+        # INS-9: a password the institution reset (sent by SMS/e-mail) is changed before anything else.
+        user = self.request.user
+        if user.is_doctor and user.must_change_password:
+            messages.warning(self.request, _("您的登录密码已由执业机构重置，请先修改密码。"))
+            return reverse("accounts:password_change")
+        return super().get_success_url()
