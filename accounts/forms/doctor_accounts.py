@@ -26,6 +26,7 @@ class RevokeForm(forms.Form):
     reason = forms.CharField(
         label=_("撤销原因"),
         max_length=REASON_MAX,
+        error_messages={"required": _("请填写撤销原因。")},
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": REASON_MAX}),
         help_text=_("例如：非本人注册、身份信息填写错误。撤销后该医师可使用同一身份证号重新注册。"),
     )
