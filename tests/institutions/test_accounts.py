@@ -377,3 +377,22 @@ def test_list_pages_cost_the_same_for_2_or_30_doctors(ox, x, name, django_assert
         doctor_at(x, phone_verified=True)
     with django_assert_num_queries(few):
         ox.get(reverse(name))
+
+
+def test_the_same_revocation_twice_gives_one_success_one_refusal_one_audit_row(officer_x, x):
+    """INS-9 race: the second call (a double click, a second tab) finds no account and writes nothing."""
+    doctor = doctor_at(x)
+    doctor_account_revoke(officer=officer_x, doctor=doctor, reason="重复注册")
+    with pytest.raises(TransitionRefused):
+        doctor_account_revoke(officer=officer_x, doctor=doctor, reason="重复注册")
+    assert AccountRevocation.objects.count() == 1
+
+
+def test_reset_ends_the_doctors_api_tokens(officer_x, x):
+    """INS-9: whoever held the old password's token is out once the institution resets it."""
+    from rest_framework.authtoken.models import Token
+
+    doctor = doctor_at(x, activated=True)
+    Token.objects.create(user=doctor)
+    doctor_login_reset_by_institution(officer=officer_x, doctor=doctor)
+    assert not Token.objects.filter(user=doctor).exists()
