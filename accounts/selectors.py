@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from docregsys.reference.selectors import within_reach
+from docregsys.reference.models import PracticeScope
+from docregsys.reference.selectors import is_officer, within_reach
 from institutions.selectors import institution_list_for
 from qualifications.models import AssessmentResult, ExamResult, QualificationCertificate
 from registrations.models import PracticeRecord
@@ -80,7 +82,9 @@ def assessments_for(user: User) -> list[AssessmentResult]:
 class ActivationRoute:
     """ACC-5: the one path (a, b or c) that applies to a doctor now, and for path a where to ask for the code."""
 
-    path: str | None  # ActivationPath.INSTITUTION_CODE, CERTIFICATE, ADMISSION_TICKET; None: no record allows one
+    path: (
+        str | None
+    )  # ActivationPath.INSTITUTION_CODE, CERTIFICATE, ADMISSION_TICKET; None: no record allows one
     institution: object = None  # path a: the main institution of the valid practice record
 
     @property
@@ -156,3 +160,120 @@ def activation_issuable_doctor_list_for(*, user) -> QuerySet[User]:
         .filter(Exists(records))
         .order_by("real_name", "pk")
     )
+
+
+# ------------------------------------------------------------------ the console's doctor accounts (INS-4, INS-9)
+
+
+def doctor_account_list_for(*, user) -> QuerySet[User]:
+    """An officer's doctors: accounts whose name + ID number match a valid practice record with the officer's
+    institution as main institution (activated or not); none for anyone else. One query, with the latest
+    activation code this institution issued to each (``code_*``) and the matching record's id (``record_id``).
+    """
+    if not is_officer(user):
+        return User.objects.none()
+    records = PracticeRecord.objects.filter(
+        state=PracticeRecord.State.VALID,
+        main_institution_id=user.institution_id,
+        id_number_digest=OuterRef("id_number_digest"),
+        real_name=OuterRef("real_name"),
+    )
+    latest = ActivationCode.objects.filter(
+        doctor=OuterRef("pk"), institution_id=user.institution_id
+    ).order_by("-created_at", "-pk")
+    return (
+        User.objects.filter(role=User.Role.DOCTOR)
+        .exclude(id_number_digest="")
+        .filter(Exists(records))
+        .annotate(
+            record_id=Subquery(records.order_by("-approval_date", "pk").values("pk")[:1]),
+            code_value=Subquery(latest.values("code")[:1]),
+            code_created_at=Subquery(latest.values("created_at")[:1]),
+            code_expires_at=Subquery(latest.values("expires_at")[:1]),
+            code_used_at=Subquery(latest.values("used_at")[:1]),
+        )
+        .order_by("real_name", "pk")
+    )
+
+
+def mask_activation_code(code: str | None) -> str:
+    """5P...K: enough to tell two codes apart on the phone, useless to anyone who reads the screen."""
+    if not code:
+        return ""
+    return f"{code[:2]}...{code[-1:]}"
+
+
+def sex_of(user: User) -> str:
+    """男 / 女 from an 18-character resident ID number (empty for other documents); no query."""
+    if user.id_type != "resident" or not user.id_number_cipher:
+        return ""
+    number = user.id_number
+    if len(number) != 18 or not number[16].isdigit():
+        return ""
+    return str(_("男") if int(number[16]) % 2 else _("女"))
+
+
+@dataclass
+class ActivationRow:
+    """One line of 医师账户激活 (INS-4): the doctor, their latest code (masked) and what the officer may do."""
+
+    doctor: User
+    code_masked: str
+    code_created_at: object
+    issuable: bool  # the 生成激活码 button: activation_code_issue_refusal would allow it
+    state: str  # 操作 column text when there is no button (and beside 重新生成)
+    outstanding: bool  # an unused, unexpired code is out: the button reads 重新生成激活码
+
+    @property
+    def checked_label(self) -> str:
+        return str(_("资格已验证") if self.doctor.checked_at else _("未验证"))
+
+    @property
+    def activated_label(self) -> str:
+        return str(_("已激活") if self.doctor.is_activated else _("未激活"))
+
+
+def activation_rows(doctors, *, now=None) -> list[ActivationRow]:
+    """The rows of the INS-4 table for doctors from `doctor_account_list_for` (no query of its own)."""
+    now = now or timezone.now()
+    rows = []
+    for doctor in doctors:
+        code = getattr(doctor, "code_value", None)
+        outstanding = bool(code) and doctor.code_used_at is None and doctor.code_expires_at > now
+        issuable = (
+            not doctor.is_activated
+            and doctor.checked_at is not None
+            and (doctor.phone_verified or doctor.email_verified)
+        )
+        if doctor.is_activated:
+            state = _("正常激活")
+        elif doctor.checked_at is None:
+            state = _("尚未通过医师信息校验")
+        elif not issuable:
+            state = _("医师尚未验证手机或邮箱")
+        elif outstanding:
+            state = _("激活码已发送到手机") if doctor.phone_verified else _("激活码已发送到邮箱")
+        elif code:
+            state = _("激活码已失效")
+        else:
+            state = _("尚未发送")
+        rows.append(
+            ActivationRow(
+                doctor=doctor,
+                code_masked=mask_activation_code(code),
+                code_created_at=getattr(doctor, "code_created_at", None),
+                issuable=issuable,
+                state=str(state),
+                outstanding=outstanding,
+            )
+        )
+    return rows
+
+
+def doctor_account_records(doctors) -> dict[int, PracticeRecord]:
+    """The valid record here of each doctor (by user pk) with its scopes: 2 queries for a whole page."""
+    ids = {d.record_id: d.pk for d in doctors if getattr(d, "record_id", None)}
+    records = PracticeRecord.objects.filter(pk__in=ids).prefetch_related(
+        Prefetch("scopes", queryset=PracticeScope.objects.order_by("order", "code"))
+    )
+    return {ids[r.pk]: r for r in records}

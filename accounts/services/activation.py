@@ -14,14 +14,17 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
 
 from docregsys.exceptions import TransitionRefused
 from docregsys.identity.normalize import normalize_code
-from docregsys.messaging.models import Channel
-from docregsys.messaging.services import message_enqueue
+from docregsys.messaging.models import Channel, OutboundMessage
+from docregsys.messaging.services import message_enqueue, outbox_kick
 from qualifications.models import ExamResult, QualificationCertificate
+from registrations.models import PracticeRecord
 
 from ..models import ActivationCode, ActivationPath, User
 from ..selectors import doctor_records
@@ -227,14 +230,29 @@ def activation_code_issue_refusal(*, doctor: User, institution) -> TransitionRef
     return None
 
 
-def activation_code_issue(*, doctor: User, institution, issued_by: User | None = None) -> ActivationCode:
-    """INS-4: a new code for a checked doctor whose valid registration's main institution is this one."""
-    if (refusal := activation_code_issue_refusal(doctor=doctor, institution=institution)) is not None:
-        raise refusal
+def _code_message(record: ActivationCode, institution) -> tuple[str, str, str, str]:
+    """(channel, destination, body, subject) of the message carrying a code: the verified phone, else e-mail."""
+    doctor = record.doctor
     if doctor.phone_verified:
         channel, destination = Channel.SMS, doctor.phone
     else:
         channel, destination = Channel.EMAIL, doctor.email
+    body = str(
+        _("【医师电子化注册】您的账户激活码为 %(code)s，由 %(institution)s 生成，%(date)s 前有效。")
+        % {
+            "code": record.code,
+            "institution": institution.name,
+            "date": timezone.localtime(record.expires_at).strftime("%Y-%m-%d %H:%M"),
+        }
+    )
+    subject = str(_("医师电子化注册信息系统账户激活码")) if channel == Channel.EMAIL else ""
+    return channel, destination, body, subject
+
+
+def activation_code_issue(*, doctor: User, institution, issued_by: User | None = None) -> ActivationCode:
+    """INS-4: a new code for a checked doctor whose valid registration's main institution is this one."""
+    if (refusal := activation_code_issue_refusal(doctor=doctor, institution=institution)) is not None:
+        raise refusal
     now = timezone.now()
     expires_at = now + dt.timedelta(days=settings.ACTIVATION_CODE_TTL_DAYS)
     with transaction.atomic():
@@ -250,14 +268,107 @@ def activation_code_issue(*, doctor: User, institution, issued_by: User | None =
             issued_by=issued_by,
             expires_at=expires_at,
         )
-        body = str(
-            _("【医师电子化注册】您的账户激活码为 %(code)s，由 %(institution)s 生成，%(date)s 前有效。")
-            % {
-                "code": record.code,
-                "institution": institution.name,
-                "date": timezone.localtime(expires_at).strftime("%Y-%m-%d %H:%M"),
-            }
-        )
-        subject = str(_("医师电子化注册信息系统账户激活码")) if channel == Channel.EMAIL else ""
+        channel, destination, body, subject = _code_message(record, institution)
         message_enqueue(channel=channel, destination=destination, body=body, subject=subject)
     return record
+
+
+ISSUE_BATCH = 200
+
+
+def activation_issuable_doctors(*, institution) -> QuerySet[User]:
+    """The doctors `activation_code_issue_refusal` allows at this institution, as one query (INS-4 bulk)."""
+    records = PracticeRecord.objects.filter(
+        state=PracticeRecord.State.VALID,
+        main_institution=institution,
+        id_number_digest=OuterRef("id_number_digest"),
+        real_name=OuterRef("real_name"),
+    )
+    reachable = (Q(phone_verified_at__isnull=False) & ~Q(phone="")) | (
+        Q(email_verified_at__isnull=False) & ~Q(email="")
+    )
+    return (
+        User.objects.filter(role=User.Role.DOCTOR, activated_at__isnull=True, checked_at__isnull=False)
+        .exclude(id_number_digest="")
+        .filter(reachable)
+        .filter(Exists(records))
+    )
+
+
+def _outstanding_codes(*, institution, now):
+    return ActivationCode.objects.filter(institution=institution, used_at__isnull=True, expires_at__gt=now)
+
+
+def _new_codes(count: int) -> list[str]:
+    """`count` distinct codes no row holds yet (one query per draw; a second draw never happens in practice)."""
+    codes: set[str] = set()
+    while len(codes) < count:
+        drawn = {
+            "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+            for _n in range(count - len(codes))
+        } - codes
+        taken = set(ActivationCode.objects.filter(code__in=drawn).values_list("code", flat=True))
+        codes |= drawn - taken
+    return list(codes)
+
+
+def activation_code_issue_all(*, institution, issued_by: User | None = None, renew: bool = False) -> int:
+    """INS-4 为全部符合条件的医师生成激活码: a code for every eligible doctor here; returns how many were issued.
+
+    Idempotent per doctor: one who already holds an unused, unexpired code is skipped unless `renew`
+    (then that code expires and a new one goes out). Batches of ISSUE_BATCH doctors, each one transaction
+    of a fixed number of queries (lock and re-read the doctors, expire or find their open codes, draw
+    the codes, insert codes + their history, insert the messages): 400 doctors take about a dozen queries,
+    not 400 times the single path. A doctor activated or issued a code by a parallel request between the
+    first read and the batch's lock is re-checked under the lock and skipped.
+    """
+    now = timezone.now()
+    candidates = activation_issuable_doctors(institution=institution)
+    if not renew:
+        candidates = candidates.exclude(
+            Exists(_outstanding_codes(institution=institution, now=now).filter(doctor=OuterRef("pk")))
+        )
+    ids = list(candidates.order_by("pk").values_list("pk", flat=True))
+    issued = 0
+    for start in range(0, len(ids), ISSUE_BATCH):
+        issued += _issue_batch(
+            ids[start : start + ISSUE_BATCH], institution=institution, issued_by=issued_by, renew=renew
+        )
+    return issued
+
+
+def _issue_batch(ids: list[int], *, institution, issued_by: User | None, renew: bool) -> int:
+    now = timezone.now()
+    expires_at = now + dt.timedelta(days=settings.ACTIVATION_CODE_TTL_DAYS)
+    with transaction.atomic():
+        doctors = list(
+            activation_issuable_doctors(institution=institution)
+            .select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
+        )
+        open_codes = _outstanding_codes(institution=institution, now=now).filter(doctor__in=doctors)
+        if renew:
+            open_codes.update(expires_at=now)  # the newest code is the only one that works
+        else:
+            busy = set(open_codes.values_list("doctor_id", flat=True))
+            doctors = [d for d in doctors if d.pk not in busy]
+        if not doctors:
+            return 0
+        records = [
+            ActivationCode(
+                doctor=doctor, institution=institution, code=code, issued_by=issued_by, expires_at=expires_at
+            )
+            for doctor, code in zip(doctors, _new_codes(len(doctors)), strict=True)
+        ]
+        bulk_create_with_history(records, ActivationCode, default_user=issued_by)
+        messages = []
+        for record in records:
+            channel, destination, body, subject = _code_message(record, institution)
+            messages.append(
+                OutboundMessage(channel=channel, destination=destination, body=body, subject=subject)
+            )
+        # message_enqueue writes one row at a time; the outbox's rows are the same, written at once.
+        OutboundMessage.objects.bulk_create(messages)
+        transaction.on_commit(outbox_kick)
+    return len(records)

@@ -23,10 +23,13 @@ from django.utils.translation import gettext_lazy as _
 from docregsys.exceptions import TransitionRefused
 from docregsys.identity.crypto import id_number_digest, normalize_id_number
 from docregsys.identity.normalize import normalize_text
+from docregsys.messaging.models import Channel
+from docregsys.messaging.services import message_enqueue
 from qualifications.selectors import certificate_by_number
 
 from ..channels import ContactChannel
 from ..models import User, VerificationCode
+from ..selectors import doctor_account_list_for
 from .codes import code_confirm, code_issue, digest, quota_take, send_quota_take
 from .passwords import password_policy_check
 
@@ -221,3 +224,68 @@ def account_password_reset(*, user: User, token: str, new_password: str) -> None
         user.set_password(new_password)
         user.save(update_fields=["password"])
         Token.objects.filter(user=user).delete()
+
+
+# ------------------------------------------------------------------ INS-9: recovery through the institution
+
+RESET_UNREACHABLE = _(
+    "该医师尚未验证手机号码或邮箱，新密码无法送达，本院不能为其重置登录密码。"
+    "请医师先验证手机号码（或邮箱），或携带有效身份证件到现场办理找回。"
+)
+RESET_NOT_HERE = _("该医师账户不属于本机构（需为主要执业机构在本院的有效注册医师），不能重置登录密码。")
+_PASSWORD_LETTERS = "abcdefghjkmnpqrstuvwxyz"
+_PASSWORD_DIGITS = "23456789"
+
+
+def _one_time_password() -> str:
+    """10 characters, letters and digits both present, nothing that reads like another (no 0/o, 1/l/i)."""
+    alphabet = _PASSWORD_LETTERS + _PASSWORD_DIGITS
+    while True:
+        value = "".join(secrets.choice(alphabet) for _i in range(10))
+        if any(c in _PASSWORD_DIGITS for c in value) and any(c in _PASSWORD_LETTERS for c in value):
+            return value
+
+
+@dataclass(frozen=True)
+class InstitutionReset:
+    """Where the new password went (masked): what the officer may be told. Never the password."""
+
+    channel: str  # "sms" or "email"
+    destination_masked: str
+
+
+def doctor_login_reset_by_institution(*, officer: User, doctor: User) -> InstitutionReset:
+    """INS-9 / ACC-6 向执业机构申请找回: a new one-time password to the doctor's verified phone (else e-mail).
+
+    The officer never sees it; the doctor must change it at the next login (`must_change_password`). The
+    User history row names the officer. Every session and API token of the doctor dies with the old password.
+    """
+    from rest_framework.authtoken.models import Token
+
+    with transaction.atomic():
+        locked = doctor_account_list_for(user=officer).select_for_update().filter(pk=doctor.pk).first()
+        if locked is None:
+            raise TransitionRefused(RESET_NOT_HERE, code="not_registered_here")
+        if locked.phone_verified:
+            channel, destination, masked = Channel.SMS, locked.phone, locked.phone_masked
+        elif locked.email_verified:
+            channel, destination, masked = Channel.EMAIL, locked.email, locked.email_masked
+        else:
+            raise TransitionRefused(RESET_UNREACHABLE, code="not_verified")
+        password = _one_time_password()
+        locked.set_password(password)
+        locked.must_change_password = True
+        locked._history_user = officer
+        locked._change_reason = str(_("本院重置登录密码"))
+        locked.save(update_fields=["password", "must_change_password"])
+        Token.objects.filter(user=locked).delete()
+        body = str(
+            _(
+                "【医师电子化注册】%(institution)s已为您重置登录密码。用户名：%(username)s，临时密码：%(password)s。"
+                "请尽快登录，登录后须修改密码。如非本人申请，请联系您的执业机构。"
+            )
+            % {"institution": officer.institution.name, "username": locked.username, "password": password}
+        )
+        subject = str(_("医师电子化注册信息系统登录密码重置")) if channel == Channel.EMAIL else ""
+        message_enqueue(channel=channel, destination=destination, body=body, subject=subject)
+    return InstitutionReset(channel=str(channel), destination_masked=masked)
