@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from docregsys.reference.models import PracticeScope, TreatmentSubject
 from docregsys.reference.selectors import within_reach
 from institutions.selectors import institution_list_for
 from qualifications.models import AssessmentResult, ExamResult, QualificationCertificate
 from registrations.models import PracticeRecord
-from registrations.selectors import practice_records_for_digest
+from registrations.selectors import practice_record_list_for, practice_records_for_digest
 
 from .models import ActivationCode, ActivationPath, User
 
@@ -80,7 +81,9 @@ def assessments_for(user: User) -> list[AssessmentResult]:
 class ActivationRoute:
     """ACC-5: the one path (a, b or c) that applies to a doctor now, and for path a where to ask for the code."""
 
-    path: str | None  # ActivationPath.INSTITUTION_CODE, CERTIFICATE, ADMISSION_TICKET; None: no record allows one
+    path: (
+        str | None
+    )  # ActivationPath.INSTITUTION_CODE, CERTIFICATE, ADMISSION_TICKET; None: no record allows one
     institution: object = None  # path a: the main institution of the valid practice record
 
     @property
@@ -156,3 +159,36 @@ def activation_issuable_doctor_list_for(*, user) -> QuerySet[User]:
         .filter(Exists(records))
         .order_by("real_name", "pk")
     )
+
+
+def department_member_list_for(*, user) -> QuerySet[PracticeRecord]:
+    """INS-3 本院医师所在科室信息维护: the institution's valid records, each with its doctor's account state.
+
+    ``has_account`` and ``activated`` are subqueries (an account with the record's name and ID number), so
+    a page of rows costs the same few queries however many rows it has.
+    """
+    doctors = User.objects.filter(
+        role=User.Role.DOCTOR, id_number_digest=OuterRef("id_number_digest"), real_name=OuterRef("real_name")
+    )
+    return (
+        practice_record_list_for(user=user)
+        .filter(state=PracticeRecord.State.VALID)
+        .annotate(
+            has_account=Exists(doctors),
+            activated=Exists(doctors.filter(activated_at__isnull=False)),
+        )
+        .select_related("department")
+        .prefetch_related(
+            Prefetch("scopes", queryset=PracticeScope.objects.order_by("order", "code")),
+            Prefetch("department__subjects", queryset=TreatmentSubject.objects.order_by("code")),
+        )
+        .order_by("real_name", "pk")
+    )
+
+
+def department_record_for(user: User) -> PracticeRecord | None:
+    """我的科室: the doctor's valid record whose main institution's departments they pick from (2 queries)."""
+    for record in practice_records_for(user):
+        if record.state == PracticeRecord.State.VALID:
+            return record
+    return None
