@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
+from accounts.models import User
 from accounts.services.departments import doctor_department_set
 from docregsys.exceptions import TransitionRefused
 from docregsys.reference.models import Authority, Category, TreatmentSubject
@@ -21,6 +24,7 @@ from tests.factories import (
     DoctorFactory,
     PracticeRecordFactory,
     make_resident_id,
+    region_tree,
 )
 
 pytestmark = pytest.mark.django_db
@@ -571,3 +575,21 @@ class TestMyDepartment:
             content_type="application/json",
         )
         assert refused.status_code == 400 and refused.json()["errors"][0]["code"] == "department_not_here"
+
+
+# ------------------------------------------------------------------ demo data
+
+
+def test_the_demo_has_departments_settings_and_assigned_doctors(db):
+    """load_demo (twice, idempotent): 内科/外科/口腔科, an authority per category, two doctors in departments."""
+    region_tree()
+    for _ in range(2):
+        call_command("load_demo", stdout=io.StringIO())
+    first = Department.objects.get(institution__name="长沙市第一医院", name="内科")
+    assert sorted(first.subjects.values_list("code", flat=True)) == ["03", "03.01"]
+    assert Department.objects.count() == 6
+    assert InstitutionAuthority.objects.count() == 8
+    tcm = InstitutionAuthority.objects.get(institution=first.institution, category=Category.TCM)
+    assert tcm.authority.kind == Authority.Kind.TCM
+    assert PracticeRecord.objects.get(real_name="孙立新").department == first
+    assert User.objects.get(username="sunlixin").is_activated
