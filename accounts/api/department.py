@@ -4,8 +4,8 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.decorators import api_view
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from docregsys.api import error_response
 from docregsys.openapi import refusals
@@ -60,33 +60,45 @@ def _state(record, departments) -> dict:
     }
 
 
-@extend_schema(methods=["GET"], responses={200: MyDepartmentSerializer}, tags=["accounts"])
-@extend_schema(
-    methods=["PUT"],
-    request=MyDepartmentSetSerializer,
-    responses={200: MyDepartmentSerializer, **refusals(400)},
-    tags=["accounts"],
-)
-@api_view(["GET", "PUT"])
-def my_department(request):
+class MyDepartmentView(APIView):
     """我的科室: an activated doctor's department of the main institution of their valid record."""
-    user = request.user
-    if (refused := _refusal(user)) is not None:
-        return refused
-    record = department_record_for(user)
-    departments = departments_of(record.main_institution_id if record else None)
-    if request.method == "PUT":
+
+    @extend_schema(responses={200: MyDepartmentSerializer}, tags=["accounts"])
+    def get(self, request):
+        """The main institution, the current department and the departments to pick from."""
+        user = request.user
+        if (refused := _refusal(user)) is not None:
+            return refused
+        record = department_record_for(user)
+        return Response(MyDepartmentSerializer(_state(record, _departments(record))).data)
+
+    @extend_schema(
+        request=MyDepartmentSetSerializer,
+        responses={200: MyDepartmentSerializer, **refusals(400)},
+        tags=["accounts"],
+    )
+    def put(self, request):
+        """Pick a department of the main institution (400, department_not_here, for any other)."""
+        user = request.user
+        if (refused := _refusal(user)) is not None:
+            return refused
         serializer = MyDepartmentSetSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        department = departments.filter(pk=serializer.validated_data["department"]).first()
+        record = department_record_for(user)
         if record is None:
             return error_response(
                 _("您目前没有有效的执业注册，无法选择科室。"), code="record_not_here", field="department"
             )
+        departments = _departments(record)
+        department = departments.filter(pk=serializer.validated_data["department"]).first()
         record = doctor_department_set(actor=user, record=record, department=department)
-    return Response(MyDepartmentSerializer(_state(record, departments)).data)
+        return Response(MyDepartmentSerializer(_state(record, departments)).data)
+
+
+def _departments(record):
+    return departments_of(record.main_institution_id if record else None)
 
 
 urlpatterns = [
-    path("department/", my_department, name="my_department"),
+    path("department/", MyDepartmentView.as_view(), name="my_department"),
 ]

@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.services.departments import doctor_department_set
 from docregsys.openapi import refusals
@@ -57,18 +58,22 @@ def _settings(user):
     return AuthoritySettingSerializer(authority_settings_of(user.institution), many=True).data
 
 
-@extend_schema(methods=["GET"], responses={200: AuthoritySettingSerializer(many=True)}, tags=["institution"])
-@extend_schema(
-    methods=["PUT"],
-    request=AuthoritySetSerializer,
-    responses={200: AuthoritySettingSerializer(many=True)},
-    tags=["institution"],
-)
-@api_view(["GET", "PUT"])
-def authorities(request):
-    """审批机关设置: GET the four categories; PUT {category, authority} sets one (INS-2)."""
-    user = _officer(request)
-    if request.method == "PUT":
+class AuthoritiesView(APIView):
+    """审批机关设置 (INS-2): the four categories; PUT {category, authority} sets one."""
+
+    @extend_schema(responses={200: AuthoritySettingSerializer(many=True)}, tags=["institution"])
+    def get(self, request):
+        """The four categories with their current authority and the allowed choices."""
+        return Response(_settings(_officer(request)))
+
+    @extend_schema(
+        request=AuthoritySetSerializer,
+        responses={200: AuthoritySettingSerializer(many=True)},
+        tags=["institution"],
+    )
+    def put(self, request):
+        """Set one category's authority; refused (400, authority_not_allowed) outside the county, city, province."""
+        user = _officer(request)
         serializer = AuthoritySetSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         institution_authority_set(
@@ -77,12 +82,7 @@ def authorities(request):
             category=serializer.validated_data["category"],
             authority=serializer.validated_data["authority"],
         )
-    return Response(_settings(user))
-
-
-class SubjectSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
+        return Response(_settings(user))
 
 
 class DepartmentSerializer(serializers.Serializer):
@@ -101,18 +101,21 @@ class DepartmentCreateSerializer(serializers.Serializer):
     )
 
 
-@extend_schema(methods=["GET"], responses={200: DepartmentSerializer(many=True)}, tags=["institution"])
-@extend_schema(
-    methods=["POST"],
-    request=DepartmentCreateSerializer,
-    responses={201: DepartmentSerializer},
-    tags=["institution"],
-)
-@api_view(["GET", "POST"])
-def departments(request):
-    """本院科室: GET the list; POST {name, subjects} adds one (INS-3)."""
-    user = _officer(request)
-    if request.method == "POST":
+class DepartmentsView(APIView):
+    """本院科室 (INS-3): the list; POST {name, subjects} adds one."""
+
+    @extend_schema(responses={200: DepartmentSerializer(many=True)}, tags=["institution"])
+    def get(self, request):
+        """The institution's departments with their treatment subjects."""
+        user = _officer(request)
+        return Response(DepartmentSerializer(departments_of(user.institution_id), many=True).data)
+
+    @extend_schema(
+        request=DepartmentCreateSerializer, responses={201: DepartmentSerializer}, tags=["institution"]
+    )
+    def post(self, request):
+        """Add a department (name unique in the institution, one or more subjects)."""
+        user = _officer(request)
         serializer = DepartmentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         department = department_create(
@@ -123,7 +126,6 @@ def departments(request):
         )
         created = departments_of(user.institution_id).get(pk=department.pk)
         return Response(DepartmentSerializer(created).data, status=status.HTTP_201_CREATED)
-    return Response(DepartmentSerializer(departments_of(user.institution_id), many=True).data)
 
 
 @extend_schema(responses={204: None, **refusals(400)}, tags=["institution"])
@@ -163,8 +165,8 @@ def record_department(request, pk: int):
 
 
 urlpatterns = [
-    path("authorities/", authorities, name="authorities"),
-    path("departments/", departments, name="departments"),
+    path("authorities/", AuthoritiesView.as_view(), name="authorities"),
+    path("departments/", DepartmentsView.as_view(), name="departments"),
     path("departments/<int:pk>/", department_detail, name="department_detail"),
     path("records/<int:pk>/department/", record_department, name="record_department"),
 ]
