@@ -86,8 +86,11 @@ def authorities(request):
                     % {"heading": AUTHORITY_HEADINGS[category], "authority": form.cleaned_data["authority"]},
                 )
                 return redirect("console:authorities")
-        else:
+        elif category in AUTHORITY_HEADINGS:
             errors[category] = [e for field_errors in form.errors.values() for e in field_errors]
+        else:  # no block to show it in: a tampered or missing category
+            errors[""] = [_("请选择医师类别。")]
+            messages.error(request, errors[""][0])
     blocks = [
         {"setting": s, "heading": AUTHORITY_HEADINGS[s.category], "errors": errors.get(s.category, [])}
         for s in authority_settings_of(institution)

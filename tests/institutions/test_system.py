@@ -183,6 +183,14 @@ class TestAuthoritySetting:
         assert response.status_code == 400
         assert "只能选择本机构所在县（区）、市、省的审批机关" in response.content.decode()
 
+    def test_the_page_refuses_an_unknown_category(self, officer_client, assert_nothing_changed):
+        county = personas.authority("furong")
+        with assert_nothing_changed("page"):
+            response = officer_client.post(
+                reverse("console:authorities"), {"category": "nope", "authority": county.pk}
+            )
+        assert response.status_code == 400 and "请选择医师类别。" in response.content.decode()
+
     def test_the_api_reads_and_sets(self, officer_client, x):
         county = personas.authority("furong")
         body = officer_client.get(f"{API}authorities/").json()
