@@ -43,7 +43,7 @@ def test_officer_sets_the_clinical_authority_and_adds_a_department(live_server, 
     for code, name in SUBJECTS:
         TreatmentSubject.objects.create(code=code, name=name, parent_id=code.rpartition(".")[0] or None)
     officer = personas.officer_x()
-    personas.doctor_a()  # activated, a valid record at X: gets a 设置 form
+    doctor = personas.doctor_a()  # activated, a valid record at X: gets a 设置 form
     personas.unactivated_doctor()  # a record at X, not activated: no form
     county = personas.authority("furong")
     personas.authority("city")
@@ -86,4 +86,14 @@ def test_officer_sets_the_clinical_authority_and_adds_a_department(live_server, 
     page.get_by_role("button", name="设置").click()
     expect(page.locator(".members-table")).to_contain_text("科室名称 内科")
     screenshot(page, f"system-department-members-{size}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
+
+    # The doctor's 我的科室 (seed 002 §2.3.3): the departments of the main institution.
+    page.context.clear_cookies()
+    log_in(page, live_server.url, doctor)
+    page.goto(live_server.url + "/accounts/department/")
+    expect(page.get_by_role("radio", name="内科")).to_be_checked()  # set by the officer above
+    screenshot(page, f"system-my-department-{size}")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".messages")).to_contain_text("已保存您所在的科室。")
     assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
