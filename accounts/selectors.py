@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from docregsys.reference.models import PracticeScope
+from docregsys.reference.models import PracticeScope, TreatmentSubject
 from docregsys.reference.selectors import is_officer, within_reach
 from institutions.selectors import institution_list_for
 from qualifications.models import AssessmentResult, ExamResult, QualificationCertificate
 from registrations.models import PracticeRecord
-from registrations.selectors import practice_records_for_digest
+from registrations.selectors import practice_record_list_for, practice_records_for_digest
 
 from .models import ActivationCode, ActivationPath, User
 
@@ -277,3 +277,36 @@ def doctor_account_records(doctors) -> dict[int, PracticeRecord]:
         Prefetch("scopes", queryset=PracticeScope.objects.order_by("order", "code"))
     )
     return {ids[r.pk]: r for r in records}
+
+
+def department_member_list_for(*, user) -> QuerySet[PracticeRecord]:
+    """INS-3 本院医师所在科室信息维护: the institution's valid records, each with its doctor's account state.
+
+    ``has_account`` and ``activated`` are subqueries (an account with the record's name and ID number), so
+    a page of rows costs the same few queries however many rows it has.
+    """
+    doctors = User.objects.filter(
+        role=User.Role.DOCTOR, id_number_digest=OuterRef("id_number_digest"), real_name=OuterRef("real_name")
+    )
+    return (
+        practice_record_list_for(user=user)
+        .filter(state=PracticeRecord.State.VALID)
+        .annotate(
+            has_account=Exists(doctors),
+            activated=Exists(doctors.filter(activated_at__isnull=False)),
+        )
+        .select_related("department")
+        .prefetch_related(
+            Prefetch("scopes", queryset=PracticeScope.objects.order_by("order", "code")),
+            Prefetch("department__subjects", queryset=TreatmentSubject.objects.order_by("code")),
+        )
+        .order_by("real_name", "pk")
+    )
+
+
+def department_record_for(user: User) -> PracticeRecord | None:
+    """我的科室: the doctor's valid record whose main institution's departments they pick from (2 queries)."""
+    for record in practice_records_for(user):
+        if record.state == PracticeRecord.State.VALID:
+            return record
+    return None

@@ -1,11 +1,14 @@
 """Reads of institutions: the caller's scope (`institution_list_for`) and the INS-2 authority rules."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
 
-from docregsys.reference.models import Authority, Category
+from django.db.models import Prefetch, QuerySet
+from pypinyin import Style, lazy_pinyin
+
+from docregsys.reference.models import Authority, Category, TreatmentSubject
 from docregsys.reference.selectors import is_officer, within_reach
 
-from .models import Institution
+from .models import Department, Institution, InstitutionAuthority
 
 # Doctors of these categories are approved by a health commission; 中医 also by a TCM administration.
 _KINDS_FOR_CATEGORY = {
@@ -50,3 +53,72 @@ def institution_list_for(*, user) -> QuerySet[Institution]:
     if is_officer(user):
         return Institution.objects.filter(pk=user.institution_id)
     return Institution.objects.none()
+
+
+def department_list_for(*, user) -> QuerySet[Department]:
+    """INS-3: an officer's own institution's departments, the reviewer's region's; none for anyone else."""
+    return Department.objects.filter(institution__in=institution_list_for(user=user))
+
+
+def departments_of(institution_id) -> QuerySet[Department]:
+    """The departments of one institution with their subjects, by name (2 queries): what a doctor picks from."""
+    if not institution_id:
+        return Department.objects.none()
+    return (
+        Department.objects.filter(institution_id=institution_id)
+        .prefetch_related(Prefetch("subjects", queryset=TreatmentSubject.objects.order_by("code")))
+        .order_by("name", "pk")
+    )
+
+
+def pinyin_initials(text: str) -> str:
+    """The pinyin initials of a Chinese name, lower case: 内科 → "nk" (other characters as they are)."""
+    return "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")).lower()
+
+
+@dataclass(frozen=True)
+class SubjectOption:
+    """One row of the 诊疗科目 picker: code, name and the initials the filter box matches."""
+
+    code: str
+    name: str
+    initials: str
+
+
+def treatment_subject_options() -> list[SubjectOption]:
+    """The catalogue of treatment subjects (诊疗科目), by code, with pinyin initials (1 query)."""
+    return [
+        SubjectOption(code, name, pinyin_initials(name))
+        for code, name in TreatmentSubject.objects.order_by("code").values_list("code", "name")
+    ]
+
+
+@dataclass
+class AuthoritySetting:
+    """INS-2, one category: the current setting and the authorities it may be changed to."""
+
+    category: str
+    label: str
+    current: Authority | None
+    choices: list[Authority]
+
+
+def authority_settings_of(institution: Institution) -> list[AuthoritySetting]:
+    """The four categories (临床, 口腔, 公卫, 中医) with their current authority and choices (2 queries)."""
+    current = {
+        s.category: s.authority
+        for s in InstitutionAuthority.objects.filter(institution=institution).select_related("authority")
+    }
+    candidates = list(authority_choices_for(region_code=institution.region_id).order_by("-region_id", "kind"))
+    settings = []
+    for category, label in Category.choices:
+        kinds = _KINDS_FOR_CATEGORY.get(category, [])
+        settings.append(
+            AuthoritySetting(
+                category=category,
+                label=label,
+                current=current.get(category),
+                choices=[a for a in candidates if a.kind in kinds],
+            )
+        )
+    return settings

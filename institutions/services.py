@@ -1,6 +1,14 @@
-"""Writes for institutions: deactivation instead of deletion (APP-3)."""
+"""Writes for institutions: deactivation instead of deletion (APP-3), authority settings (INS-2), departments (INS-3)."""
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from docregsys.exceptions import TransitionRefused
+from docregsys.identity.normalize import has_invisible, normalize_text
+from docregsys.reference.models import Authority, Category
+
+from .models import Department, Institution, InstitutionAuthority
+from .selectors import authority_allowed_for, institution_list_for
 
 
 @transaction.atomic
@@ -13,3 +21,94 @@ def institution_deactivate(*, institutions, actor) -> int:
         institution.save(update_fields=["is_active"])
         changed += 1
     return changed
+
+
+# ------------------------------------------------------------------ INS-2 审批机关设置
+
+
+def _refuse_out_of_scope(actor, institution) -> None:
+    if not institution_list_for(user=actor).filter(pk=institution.pk).exists():
+        raise TransitionRefused(_("该医疗机构不在您的管理范围内。"), code="not_your_institution")
+
+
+@transaction.atomic
+def institution_authority_set(*, actor, institution: Institution, category: str, authority: Authority):
+    """INS-2: the authority that approves this institution's doctors of one category (one history row per change)."""
+    _refuse_out_of_scope(actor, institution)
+    if category not in Category.values:
+        raise TransitionRefused(_("请选择医师类别。"), code="invalid_category", field="category")
+    if not authority_allowed_for(authority=authority, region_code=institution.region_id, category=category):
+        raise TransitionRefused(
+            _("只能选择本机构所在县（区）、市、省的审批机关（中医类别还可选择中医药管理部门），请重新选择。"),
+            code="authority_not_allowed",
+            field="authority",
+        )
+    setting = (
+        InstitutionAuthority.objects.select_for_update()
+        .filter(institution=institution, category=category)
+        .first()
+    )
+    if setting is not None and setting.authority_id == authority.pk:
+        return setting  # nothing changes: no history row
+    setting = setting or InstitutionAuthority(institution=institution, category=category)
+    setting.authority = authority
+    setting._history_user = actor
+    setting.save()
+    return setting
+
+
+# ------------------------------------------------------------------ INS-3 科室
+
+
+def _department_name(value) -> str:
+    name = normalize_text(value)
+    if has_invisible(name):
+        raise TransitionRefused(
+            _("科室名称含有看不见的特殊字符（如零宽字符或方向控制符），请删除后重新输入。"),
+            code="invisible_characters",
+            field="name",
+        )
+    if not name:
+        raise TransitionRefused(_("请输入要设置的科室名称。"), code="required", field="name")
+    limit = Department._meta.get_field("name").max_length
+    if len(name) > limit:
+        raise TransitionRefused(
+            _("科室名称不能超过%(limit)d个字。") % {"limit": limit}, code="max_length", field="name"
+        )
+    return name
+
+
+@transaction.atomic
+def department_create(*, actor, institution: Institution, name: str, subjects) -> Department:
+    """INS-3: a department of the institution with one or more treatment subjects (names unique per institution)."""
+    _refuse_out_of_scope(actor, institution)
+    name = _department_name(name)
+    subjects = list(subjects)
+    if not subjects:
+        raise TransitionRefused(_("请为设置的科室选择诊疗科目。"), code="no_subjects", field="subjects")
+    # The institution row is locked so that two officers adding the same name get one department, one refusal.
+    Institution.objects.select_for_update().filter(pk=institution.pk).first()
+    if Department.objects.filter(institution=institution, name=name).exists():
+        raise TransitionRefused(
+            _("本院已有名为“%(name)s”的科室。") % {"name": name}, code="department_exists", field="name"
+        )
+    department = Department(institution=institution, name=name)
+    department._history_user = actor
+    department.save()
+    department.subjects.set(subjects)
+    return department
+
+
+@transaction.atomic
+def department_delete(*, actor, department: Department) -> None:
+    """INS-3: delete a department no practice record is assigned to (its history rows keep it)."""
+    _refuse_out_of_scope(actor, department.institution)
+    department = Department.objects.select_for_update().get(pk=department.pk)
+    assigned = department.practice_records.count()
+    if assigned:
+        raise TransitionRefused(
+            _("该科室还有%(count)d名医师，请先为他们设置其他科室后再删除。") % {"count": assigned},
+            code="department_in_use",
+        )
+    department._history_user = actor
+    department.delete()
