@@ -14,7 +14,7 @@ from qualifications.models import AssessmentResult, ExamResult, QualificationCer
 from registrations.models import PracticeRecord
 from registrations.selectors import practice_records_for_digest
 
-from .models import ActivationCode, ActivationPath, User
+from .models import ActivationCode, ActivationPath, Question, User
 
 
 @dataclass
@@ -80,7 +80,9 @@ def assessments_for(user: User) -> list[AssessmentResult]:
 class ActivationRoute:
     """ACC-5: the one path (a, b or c) that applies to a doctor now, and for path a where to ask for the code."""
 
-    path: str | None  # ActivationPath.INSTITUTION_CODE, CERTIFICATE, ADMISSION_TICKET; None: no record allows one
+    path: (
+        str | None
+    )  # ActivationPath.INSTITUTION_CODE, CERTIFICATE, ADMISSION_TICKET; None: no record allows one
     institution: object = None  # path a: the main institution of the valid practice record
 
     @property
@@ -156,3 +158,14 @@ def activation_issuable_doctor_list_for(*, user) -> QuerySet[User]:
         .filter(Exists(records))
         .order_by("real_name", "pk")
     )
+
+
+def question_list_for(*, user) -> QuerySet[Question]:
+    """INS-12 questions: a doctor's or officer's own; a reviewer's region's; all for superusers; else none."""
+    qs = Question.objects.select_related("asker", "region").order_by("-created_at", "-pk")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    if not user.is_superuser and (user.is_doctor or user.is_officer):
+        return qs.filter(asker=user)
+    scoped = within_reach(qs, user=user, region_code_field="region__code")
+    return qs.none() if scoped is None else scoped
