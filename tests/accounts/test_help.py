@@ -363,3 +363,22 @@ def test_a_blank_or_invisible_answer_is_refused_in_the_admin(
         assert client.post(_change(question), {"answer": "", "_save": "1"}).status_code == 200
         response = client.post(_change(question), {"answer": "答\u200d复", "_save": "1"})
     assert response.status_code == 200 and "看不见的特殊字符" in response.content.decode()
+
+
+def test_demo_questions_load_once(db):
+    """INS-12 demo: an answered and an open question of the demo officer, one of a demo doctor; twice is once."""
+    import io
+
+    from django.core.management import call_command
+
+    from tests.factories import region_tree
+
+    region_tree()
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+    questions = Question.objects.all()
+    assert questions.count() == 3
+    assert questions.filter(answered_at__isnull=False, asker__role="officer").count() == 1
+    assert questions.filter(answered_at__isnull=True, asker__role="officer").count() == 1
+    assert questions.filter(asker__role="doctor").count() == 1
+    assert not questions.filter(region=None).exists()
