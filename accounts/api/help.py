@@ -4,8 +4,9 @@ The console's 客服中心 (institutions/api/help.py) reuses these views with th
 """
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
@@ -67,7 +68,7 @@ class QuestionAskSerializer(serializers.Serializer):
         return self._clean(value, "问题详细描述", DESCRIPTION_MAX)
 
 
-@extend_schema_view(get=extend_schema(tags=["accounts"]))
+@extend_schema_view(get=extend_schema(responses=FaqSerializer(many=True), tags=["accounts"]))
 class FaqListApi(generics.GenericAPIView):
     """The FAQ of one audience, guides first."""
 
@@ -101,7 +102,10 @@ class QuestionListApi(generics.ListAPIView):
         return Response(QuestionSerializer(question).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(get=extend_schema(tags=["accounts"]))
+ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="问题的编号")
+
+
+@extend_schema_view(get=extend_schema(parameters=[ID], tags=["accounts"]))
 class QuestionDetailApi(generics.RetrieveAPIView):
     """One of the caller's own questions; another's is a 404."""
 
@@ -111,9 +115,16 @@ class QuestionDetailApi(generics.RetrieveAPIView):
     def get_queryset(self):
         return question_list_for(user=self.request.user)
 
+    def get_object(self):
+        # The path takes any text so that a malformed id is the API's JSON 404, not Django's HTML page.
+        pk = self.kwargs["pk"]
+        if not (pk.isascii() and pk.isdigit() and len(pk) <= 9):
+            raise NotFound
+        return super().get_object()
+
 
 urlpatterns = [
     path("help/faq/", FaqListApi.as_view(), name="help_faq"),
     path("help/questions/", QuestionListApi.as_view(), name="help_questions"),
-    path("help/questions/<int:pk>/", QuestionDetailApi.as_view(), name="help_question"),
+    path("help/questions/<str:pk>/", QuestionDetailApi.as_view(), name="help_question"),
 ]

@@ -5,7 +5,9 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.permissions import IsAuthenticated
 
 from accounts.api.help import (
+    ID,
     FaqListApi,
+    FaqSerializer,
     QuestionAskSerializer,
     QuestionDetailApi,
     QuestionListApi,
@@ -29,7 +31,7 @@ class OfficerAsker(IsAuthenticated):
         )
 
 
-@extend_schema_view(get=extend_schema(tags=["institution"]))
+@extend_schema_view(get=extend_schema(responses=FaqSerializer(many=True), tags=["institution"]))
 class OfficerFaqListApi(FaqListApi):
     """常见问题列表: the institutions' FAQ."""
 
@@ -51,7 +53,7 @@ class OfficerQuestionListApi(QuestionListApi):
     permission_classes = [OfficerAsker]
 
 
-@extend_schema_view(get=extend_schema(tags=["institution"]))
+@extend_schema_view(get=extend_schema(parameters=[ID], tags=["institution"]))
 class OfficerQuestionDetailApi(QuestionDetailApi):
     """查看回复详情: one of the officer's own questions; another's is a 404."""
 
@@ -61,5 +63,5 @@ class OfficerQuestionDetailApi(QuestionDetailApi):
 urlpatterns = [
     path("help/faq/", OfficerFaqListApi.as_view(), name="help_faq"),
     path("help/questions/", OfficerQuestionListApi.as_view(), name="help_questions"),
-    path("help/questions/<int:pk>/", OfficerQuestionDetailApi.as_view(), name="help_question"),
+    path("help/questions/<str:pk>/", OfficerQuestionDetailApi.as_view(), name="help_question"),
 ]

@@ -382,3 +382,12 @@ def test_demo_questions_load_once(db):
     assert questions.filter(answered_at__isnull=True, asker__role="officer").count() == 1
     assert questions.filter(asker__role="doctor").count() == 1
     assert not questions.filter(region=None).exists()
+
+
+@pytest.mark.parametrize("bad", ["false", "-1", "１２", "9999999999999"])
+def test_api_malformed_question_id_is_a_json_404(client, doctor_a, bad):
+    """API-1: whatever the path holds, the answer is the API's 404 in the error shape, never Django's page."""
+    client.force_login(doctor_a)
+    response = client.get(f"/api/v1/accounts/help/questions/{bad}/")
+    assert response.status_code == 404
+    assert response.json()["errors"][0]["code"] == "not_found"

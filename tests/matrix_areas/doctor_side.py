@@ -27,7 +27,7 @@ PAGES.update(
         "accounts/help/questions/<int:pk>/": row(_OWN_QUESTION),  # doctor_a's own question
         "api/v1/accounts/help/faq/": row(PUBLIC, post=who(405)),
         "api/v1/accounts/help/questions/": row(API_DOCTOR, post=who(403, doctors=400)),
-        "api/v1/accounts/help/questions/<int:pk>/": row(
+        "api/v1/accounts/help/questions/<str:pk>/": row(
             who(403, doctor_a=200, doctor_b=404, unactivated_doctor=404),
             post=who(403, doctors=405),
         ),
@@ -53,7 +53,7 @@ URLS.update(
         "accounts/help/questions/<int:pk>/": lambda world: (
             f"/accounts/help/questions/{_help_question(world)}/"
         ),
-        "api/v1/accounts/help/questions/<int:pk>/": lambda world: (
+        "api/v1/accounts/help/questions/<str:pk>/": lambda world: (
             f"/api/v1/accounts/help/questions/{_help_question(world)}/"
         ),
     }

@@ -24,7 +24,7 @@ PAGES: dict = {
     QUESTION: row(OFFICER_X_OBJECT),  # officer_x's own question; Y's officer 404
     "api/v1/institution/help/faq/": row(API_OFFICER, post=who(403, officers=405)),
     "api/v1/institution/help/questions/": row(API_OFFICER, post=who(403, officers=400)),
-    "api/v1/institution/help/questions/<int:pk>/": row(
+    "api/v1/institution/help/questions/<str:pk>/": row(
         API_OFFICER_X_OBJECT,
         post=who(403, officers=405),
     ),
@@ -56,7 +56,7 @@ def _question(world):
 URLS: dict = {
     "institution/help/faq/<slug:slug>/": lambda world: "/institution/help/faq/officer-activation/",
     QUESTION: lambda world: f"/institution/help/questions/{_question(world)}/",
-    "api/v1/institution/help/questions/<int:pk>/": lambda world: (
+    "api/v1/institution/help/questions/<str:pk>/": lambda world: (
         f"/api/v1/institution/help/questions/{_question(world)}/"
     ),
 }
