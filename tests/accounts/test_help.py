@@ -391,3 +391,14 @@ def test_api_malformed_question_id_is_a_json_404(client, doctor_a, bad):
     response = client.get(f"/api/v1/accounts/help/questions/{bad}/")
     assert response.status_code == 404
     assert response.json()["errors"][0]["code"] == "not_found"
+
+
+def test_the_answer_is_audited_with_who_and_when(client, doctor_a, county_reviewer):
+    """INS-12 / STYLE §5: the admin's answer leaves a history row naming the reviewer, before and after."""
+    question = QuestionFactory(asker=doctor_a, region=region("furong"))
+    client.force_login(county_reviewer)
+    client.post(_change(question), {"answer": "答复", "_save": "1"})
+    latest, before = question.history.all()[:2]
+    assert latest.answer == "答复" and before.answer == ""
+    assert latest.answered_by_id == county_reviewer.pk
+    assert latest.history_user_id == county_reviewer.pk

@@ -84,3 +84,27 @@ def test_doctor_help_centre_looks(live_server, page, screenshot, size):
     expect(page.get_by_role("cell", name="如何修改照片信息")).to_be_visible()
     screenshot(page, f"doctor-help-ask-{size}")
     assert fits(page, SIZES[size]["width"])
+
+
+def test_reviewer_answers_in_the_admin(live_server, page, screenshot):
+    """INS-12: the 芙蓉区 reviewer sees a masked asker and the question read-only, and writes the answer."""
+    from tests.factories import AuthorityFactory, ReviewerFactory
+
+    _province, _city, furong, _tianxin = region_tree()
+    officer = OfficerFactory(
+        real_name="周敏", institution=InstitutionFactory(name="长沙市第一医院", region=furong)
+    )
+    question = QuestionFactory(
+        asker=officer, region=furong, title="科室信息如何设置", description="新增了两个科室。"
+    )
+    reviewer = ReviewerFactory(authority=AuthorityFactory(region=furong))
+    log_in(page, live_server, reviewer)
+    page.set_viewport_size(SIZES["desktop"])
+    page.goto(f"{live_server.url}/admin/accounts/question/{question.pk}/change/")
+    expect(page.get_by_text("周*")).to_be_visible()
+    page.get_by_label("回复").fill("请在“系统功能 → 设置本院科室信息”中设置。")
+    screenshot(page, "admin-question-answer-desktop")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator(".messagelist")).to_be_visible()
+    question.refresh_from_db()
+    assert question.answered_by == reviewer
