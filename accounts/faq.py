@@ -6,7 +6,7 @@ the applications (业务申请), the answer says that it is being opened. Conten
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +32,7 @@ class Faq:
     paragraphs: tuple = ()
     steps: tuple = ()
     notes: tuple = ()  # paragraphs after the numbered list
-    links: tuple = field(default=())  # (label, url name, args): shown only when the page exists
+    links: tuple = ()  # (label, url name, args…): shown only when the page exists
 
     def resolved_links(self) -> list[tuple[str, str]]:
         found = []

@@ -162,7 +162,7 @@ def activation_issuable_doctor_list_for(*, user) -> QuerySet[User]:
 
 def question_list_for(*, user) -> QuerySet[Question]:
     """INS-12 questions: a doctor's or officer's own; a reviewer's region's; all for superusers; else none."""
-    qs = Question.objects.select_related("asker", "region").order_by("-created_at", "-pk")
+    qs = Question.objects.select_related("asker__institution", "region").order_by("-created_at", "-pk")
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return qs.none()
     if not user.is_superuser and (user.is_doctor or user.is_officer):

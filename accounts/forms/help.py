@@ -16,7 +16,7 @@ class QuestionForm(forms.Form):
         label=_("问题详细描述"),
         max_length=DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("最多%(max)d个字。") % {"max": DESCRIPTION_MAX},
+        help_text=_("最多1000个字。"),  # DESCRIPTION_MAX; a literal so that the text stays translatable
     )
 
     def _clean_text(self, name, label, max_length):

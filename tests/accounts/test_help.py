@@ -402,3 +402,20 @@ def test_the_answer_is_audited_with_who_and_when(client, doctor_a, county_review
     assert latest.answer == "答复" and before.answer == ""
     assert latest.answered_by_id == county_reviewer.pk
     assert latest.history_user_id == county_reviewer.pk
+
+
+def test_the_admin_list_reads_a_constant_number_of_queries(client, county_reviewer, officer_x, doctor_a):
+    """客服回复管理: the asker, their institution and the region come joined with the page, however many rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(county_reviewer)
+    url = reverse("admin:accounts_question_changelist")
+    QuestionFactory(asker=officer_x, region=region("furong"))
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for asker in (officer_x, doctor_a, officer_x):
+        QuestionFactory.create_batch(4, asker=asker, region=region("furong"))
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
