@@ -9,6 +9,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from docregsys.exceptions import TransitionRefused
 from docregsys.openapi import refusals
@@ -69,14 +70,11 @@ class QuestionAskSerializer(serializers.Serializer):
 
 
 @extend_schema_view(get=extend_schema(responses=FaqSerializer(many=True), tags=["accounts"]))
-class FaqListApi(generics.GenericAPIView):
+class FaqListApi(APIView):
     """The FAQ of one audience, guides first."""
 
     audience = DOCTOR
     permission_classes = [AllowAny]
-    pagination_class = None
-    serializer_class = FaqSerializer
-    tag = "accounts"
 
     def get(self, request):
         return Response(FaqSerializer(faq_list_for(self.audience), many=True).data)
