@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import SetPasswordMixin, UserChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -26,14 +26,16 @@ from docregsys.identity.validators import (
 from docregsys.reference.selectors import authority_list_for
 from institutions.selectors import institution_list_for
 
-from .models import ActivationCode, User
+from .models import ActivationCode, Question, User
 from .selectors import (
     activation_code_list_for,
     activation_issuable_doctor_list_for,
     doctor_records,
+    question_list_for,
     user_list_for,
 )
 from .services.activation import activation_code_issue, activation_code_issue_refusal
+from .services.help import ANSWER_MAX, question_answer, question_text_clean
 from .services.officers import officer_create, officer_create_refusal
 from .services.passwords import password_errors
 
@@ -473,3 +475,91 @@ class ActivationCodeAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin):
             setattr(obj, field, getattr(record, field))
         obj._state.adding = False
         self.message_user(request, _issued_message(record), messages.SUCCESS)
+
+
+def _mask_name(name: str) -> str:
+    """王** for 王小明: reviewers answer the question, they need not know who asked (X-3)."""
+    return (name[:1] + "*" * (len(name) - 1)) if name else ""
+
+
+class QuestionAnswerForm(forms.ModelForm):
+    """The reviewer writes the reply only; `question_answer` (called by QuestionAdmin.save_model) saves it."""
+
+    class Meta:
+        model = Question
+        fields = ("answer",)
+        widgets = {"answer": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].required = True
+        self.fields["answer"].max_length = ANSWER_MAX
+
+    def clean_answer(self):
+        try:
+            return question_text_clean(
+                self.cleaned_data.get("answer"), label=_("回复"), max_length=ANSWER_MAX
+            )
+        except TransitionRefused as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from None
+
+
+@admin.register(Question)
+class QuestionAdmin(ReviewerScopedAdmin):
+    """INS-12 客服回复管理: questions of the reviewer's region; the reviewer writes the answer, nothing else."""
+
+    def get_queryset(self, request):
+        return self.ordered(request, question_list_for(user=request.user))
+
+    reviewer_actions = ("view", "change")
+    form = QuestionAnswerForm
+    list_display = (
+        "title",
+        "asker_masked",
+        "asker_role",
+        "region",
+        "created_at",
+        "is_answered",
+        "answered_at",
+    )
+    list_filter = (("answered_at", admin.EmptyFieldListFilter),)
+    search_fields = ("title",)
+    date_hierarchy = "created_at"
+    fields = (
+        "asker_masked",
+        "asker_role",
+        "region",
+        "title",
+        "description",
+        "created_at",
+        "answer",
+        "answered_by",
+        "answered_at",
+    )
+    readonly_fields = tuple(name for name in fields if name != "answer")
+
+    @admin.display(description=_("提问人"))
+    def asker_masked(self, obj):
+        return _mask_name(obj.asker.display_name)
+
+    @admin.display(description=_("提问人角色"))
+    def asker_role(self, obj):
+        institution = obj.asker.institution.name if obj.asker.is_officer and obj.asker.institution_id else ""
+        return f"{obj.asker.get_role_display()} {institution}".strip()
+
+    @admin.display(description=_("是否已回复"), boolean=True)
+    def is_answered(self, obj):
+        return obj.answered
+
+    def has_add_permission(self, request, *args):
+        return False  # questions are asked by doctors and officers, never written here
+
+    def has_delete_permission(self, request, obj=None):
+        return bool(request.user.is_superuser and request.user.is_active)
+
+    def save_model(self, request, obj, form, change):
+        # The service answers (scope, answered_at once, the SMS); the admin never saves the row itself.
+        try:
+            question_answer(reviewer=request.user, question=obj, answer=form.cleaned_data["answer"])
+        except TransitionRefused as exc:
+            raise PermissionDenied(exc.message) from None

@@ -16,7 +16,7 @@ from qualifications.models import AssessmentResult, ExamResult, QualificationCer
 from registrations.models import PracticeRecord
 from registrations.selectors import practice_record_list_for, practice_records_for_digest
 
-from .models import ActivationCode, ActivationPath, User
+from .models import ActivationCode, ActivationPath, Question, User
 
 
 @dataclass
@@ -310,3 +310,14 @@ def department_record_for(user: User) -> PracticeRecord | None:
         if record.state == PracticeRecord.State.VALID:
             return record
     return None
+
+
+def question_list_for(*, user) -> QuerySet[Question]:
+    """INS-12 questions: a doctor's or officer's own; a reviewer's region's; all for superusers; else none."""
+    qs = Question.objects.select_related("asker__institution", "region").order_by("-created_at", "-pk")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    if not user.is_superuser and (user.is_doctor or user.is_officer):
+        return qs.filter(asker=user)
+    scoped = within_reach(qs, user=user, region_code_field="region__code")
+    return qs.none() if scoped is None else scoped

@@ -1,6 +1,6 @@
 """/api/v1/accounts/: sign-up, login, verification, activation, recovery, profile, security (API-1)."""
 
-from . import activation, department, doctor, recovery, security, signup
+from . import activation, department, doctor, help, recovery, security, signup
 
 app_name = "accounts-api"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     *recovery.urlpatterns,
     *doctor.urlpatterns,
     *department.urlpatterns,
+    *help.urlpatterns,
 ]

@@ -15,6 +15,7 @@ from docregsys.reference.selectors import announcement_list_current
 from qualifications.models import QualificationCertificate
 
 from ..decorators import activated_required
+from ..faq import DOCTOR, GUIDE, faq_list_for
 from ..selectors import (
     DoctorRecords,
     activation_next_step,
@@ -124,8 +125,14 @@ def assessment(request):
 
 
 def help_centre(request):
-    """帮助中心: the seed's 热点问题 and 系统操作指南, open to everyone."""
-    return render(request, "accounts/doctor/help.html", {"layout": layout_for(request.user)})
+    """帮助中心 (INS-12): 在线提问 and the seed's 热点问题 · 系统操作指南, open to everyone."""
+    faqs = faq_list_for(DOCTOR)
+    context = {
+        "layout": layout_for(request.user),
+        "guides": [faq for faq in faqs if faq.category == GUIDE],
+        "questions": [faq for faq in faqs if faq.category != GUIDE],
+    }
+    return render(request, "accounts/doctor/help.html", context)
 
 
 urlpatterns = [

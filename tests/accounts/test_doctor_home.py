@@ -248,7 +248,7 @@ def test_help_centre_is_public_and_answers_from_the_seeds(client):
         assert text in html, text
     assert reverse("accounts:recover") in html
     assert reverse("qualifications:guides") in html
-    assert "我要提问" not in html  # INS-12
+    assert reverse("accounts:help_ask") in html  # INS-12 我要提问 (asking needs a doctor's login)
 
 
 def test_help_centre_in_the_doctor_frame_for_doctors(client, doctor):
