@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
-from .views import activation, doctor, recovery, security, signup
+from .views import activation, doctor, maintenance, recovery, security, signup
 
 app_name = "accounts"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     *activation.urlpatterns,
     *recovery.urlpatterns,
     *doctor.urlpatterns,
+    *maintenance.urlpatterns,
 ]
