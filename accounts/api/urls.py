@@ -1,6 +1,6 @@
 """/api/v1/accounts/: sign-up, login, verification, activation, recovery, profile, security (API-1)."""
 
-from . import activation, doctor, recovery, security, signup
+from . import activation, doctor, maintenance, recovery, security, signup
 
 app_name = "accounts-api"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     *activation.urlpatterns,
     *recovery.urlpatterns,
     *doctor.urlpatterns,
+    *maintenance.urlpatterns,
 ]

@@ -51,6 +51,7 @@ def pending_changes_for(officer, *, name: str = ""):
     return qs
 
 
+@require_GET
 @officer_required
 def info_reviews(request):
     """本院医师信息审核: 医师姓名 [查询]; 姓名, 身份证号, 注册时间, 信息是否有更新, 操作 [审核]."""

@@ -237,3 +237,65 @@ def test_unactivated_doctor_and_officers_cannot_open_the_page(client):
     assert client.get(URL).status_code == 403
     client.force_login(personas.officer_x())
     assert client.get(URL).status_code == 403
+
+
+# ---------------------------------------------------------------- the API (API-1)
+
+API_URL = "/api/v1/accounts/maintenance/"
+
+
+@pytest.fixture
+def api():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+def test_api_reads_submits_and_uploads(api, doctor_a, private_root):
+    """REG-8 API: GET the current values; POST a change; POST a photo (multipart); both pending."""
+    api.force_authenticate(doctor_a)
+    body = api.get(API_URL).json()
+    assert (
+        body["may_submit"] is True and body["info_change"] is None and body["current"]["real_name"] == "王甲"
+    )
+    response = api.post(
+        API_URL,
+        {"school": "湘雅医学院", "education": "本科", "major": "临床医学", "title": ""},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["info_change"]["state"] == "pending"
+    assert response.json()["info_change"]["institution"] == "芙蓉医院"
+    response = api.post(API_URL + "photo/", {"photo": upload(photo_bytes())}, format="multipart")
+    assert response.status_code == 200
+    change = ProfileChange.objects.get(doctor=doctor_a)
+    assert response.json()["photo_change"]["photo_url"] == reverse("accounts:photo", args=[change.pk])
+    assert len(stored_files(private_root)) == 1
+
+
+def test_api_refusals_are_in_the_error_shape_and_change_nothing(api, doctor_a, private_root):
+    """REG-8 API: a bad photo is 400 on the field "photo"; no valid record is 409; nothing stored."""
+    api.force_authenticate(doctor_a)
+    with assert_nothing_changed():
+        response = api.post(
+            API_URL + "photo/", {"photo": upload(pixel_bomb(), "bomb.png")}, format="multipart"
+        )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "photo"
+    assert "像素过多" in response.json()["errors"][0]["message"]
+    PracticeRecord.objects.filter(id_number_digest=doctor_a.id_number_digest).update(
+        state=PracticeRecord.State.DEREGISTERED
+    )
+    with assert_nothing_changed():
+        response = api.post(
+            API_URL, {"school": "湘雅", "education": "本科", "major": "临床医学"}, format="json"
+        )
+    assert response.status_code == 409 and response.json()["errors"][0]["code"] == "no_valid_record"
+    assert stored_files(private_root) == []
+
+
+def test_api_is_for_activated_doctors_only(api):
+    """REG-8 API: an officer or an unactivated doctor gets 403."""
+    for user in (personas.officer_x(), personas.unactivated_doctor()):
+        api.force_authenticate(user)
+        assert api.get(API_URL).status_code == 403

@@ -235,3 +235,50 @@ def test_photos_are_served_to_the_reviewing_institution_only(client, doctor_a, x
     assert [client.get(url).status_code for url in urls] == [403, 403]
     client.force_login(personas.county_reviewer())
     assert [client.get(url).status_code for url in urls] == [403, 403]
+
+
+# ---------------------------------------------------------------- the API (API-1)
+
+API = "/api/v1/institution/reviews/"
+
+
+@pytest.fixture
+def api():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+def test_api_queue_detail_and_approval(api, doctor_a, x):
+    """INS-7 API: the queue (masked ID), one request with the original values, approve; again → 409."""
+    change = submit(doctor_a, x)
+    api.force_authenticate(personas.officer_x())
+    rows = api.get(API).json()["results"]
+    assert [r["id"] for r in rows] == [change.pk]
+    assert rows[0]["id_number_masked"] == doctor_a.id_number_masked and rows[0]["photo_changed"] is True
+    detail = api.get(f"{API}{change.pk}/").json()
+    assert detail["school"] == "北京大学医学部" and "original" in detail
+    assert detail["photo_url"] == reverse("console:info_review_photo", args=[change.pk])
+    response = api.post(f"{API}{change.pk}/approve/")
+    assert response.status_code == 200 and response.json()["state"] == "approved"
+    assert set(valid_records(doctor_a).values_list("school", flat=True)) == {"北京大学医学部"}
+    response = api.post(f"{API}{change.pk}/approve/")
+    assert response.status_code == 409 and response.json()["errors"][0]["code"] == "not_pending"
+
+
+def test_api_rejection_and_other_institution(api, doctor_a, x):
+    """INS-7 API: reject needs a reason (400); Y's officer gets 404 everywhere; nothing changes."""
+    change = submit(doctor_a, x)
+    api.force_authenticate(personas.officer_y())
+    with assert_nothing_changed():
+        assert api.get(f"{API}{change.pk}/").status_code == 404
+        assert api.post(f"{API}{change.pk}/approve/").status_code == 404
+        assert api.post(f"{API}{change.pk}/reject/", {"reason": "x"}, format="json").status_code == 404
+        assert api.get(API).json()["results"] == []
+    api.force_authenticate(personas.officer_x())
+    with assert_nothing_changed():
+        assert api.post(f"{API}{change.pk}/reject/", {"reason": ""}, format="json").status_code == 400
+    response = api.post(f"{API}{change.pk}/reject/", {"reason": "相片不符合要求"}, format="json")
+    assert response.status_code == 200 and response.json()["state"] == "rejected"
+    api.force_authenticate(doctor_a)
+    assert api.get(API).status_code == 403
