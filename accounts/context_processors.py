@@ -18,6 +18,7 @@ def _doctor_items(user):
             (_("资格信息"), reverse("accounts:qualification")),
             (_("执业信息"), reverse("accounts:practice")),
             (_("考核信息"), reverse("accounts:assessment")),
+            (_("信息维护"), reverse("accounts:maintenance")),
             (_("安全设置"), reverse("accounts:security")),
             (_("资格补改指南"), reverse("qualifications:guides")),
             (_("帮助中心"), reverse("accounts:help")),

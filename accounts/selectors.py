@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from docregsys.identity.crypto import IdType
+from docregsys.identity.validators import validate_resident_id
 from docregsys.reference.models import PracticeScope, TreatmentSubject
 from docregsys.reference.selectors import is_officer, within_reach
 from institutions.selectors import institution_list_for
@@ -321,3 +324,62 @@ def question_list_for(*, user) -> QuerySet[Question]:
         return qs.filter(asker=user)
     scoped = within_reach(qs, user=user, region_code_field="region__code")
     return qs.none() if scoped is None else scoped
+
+
+# ---------------------------------------------------------------- 基本信息 (ACC-8) and 信息维护 (REG-8)
+
+
+@dataclass
+class BasicInfo:
+    """基本信息 of seed 002 §2.1: the valid practice record's values, then the qualification certificate's."""
+
+    sex: str = ""
+    birth_date: object = None
+    ethnicity: str = ""
+    education: str = ""
+    school: str = ""
+    major: str = ""
+    title: str = ""
+    practice_certificate_number: str = ""
+    photo: str = ""  # private storage name of the approved photo (REG-8)
+    record: PracticeRecord | None = None  # the valid record the values come from
+
+
+def main_certificate(records: DoctorRecords) -> QualificationCertificate | None:
+    """The certificate the valid registration rests on, else the most recent one."""
+    if not records.certificates:
+        return None
+    linked = {r.qualification_number for r in records.valid_records if r.qualification_number}
+    for certificate in records.certificates:
+        if certificate.number in linked:
+            return certificate
+    return max(records.certificates, key=lambda c: (c.year_obtained, c.number))
+
+
+def doctor_basic_info(user: User, records: DoctorRecords) -> BasicInfo:
+    """What 首页 and 信息维护 show: sex and birth date from the resident ID, the rest from the records."""
+    info = BasicInfo()
+    if user.id_type == IdType.RESIDENT and user.id_number_cipher:
+        try:
+            resident = validate_resident_id(user.id_number)
+        except ValidationError:
+            resident = None
+        if resident is not None:
+            info.sex = str(_("男") if resident.sex == "M" else _("女"))
+            info.birth_date = resident.birth_date
+    certificate = main_certificate(records)
+    if certificate is not None:
+        info.school, info.major = certificate.school, certificate.major
+    valid = records.valid_records
+    if valid:
+        record = info.record = valid[0]
+        info.practice_certificate_number = record.certificate_number
+        info.ethnicity, info.education, info.title, info.photo = (
+            record.ethnicity,
+            record.education,
+            record.title,
+            record.photo,
+        )
+        info.school = record.school or info.school
+        info.major = record.major or info.major
+    return info

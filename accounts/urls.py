@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
-from .views import activation, department, doctor, help, recovery, security, signup
+from .views import activation, department, doctor, help, maintenance, recovery, security, signup
 
 app_name = "accounts"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     *doctor.urlpatterns,
     *department.urlpatterns,
     *help.urlpatterns,
+    *maintenance.urlpatterns,
 ]

@@ -1,6 +1,6 @@
 """/api/v1/accounts/: sign-up, login, verification, activation, recovery, profile, security (API-1)."""
 
-from . import activation, department, doctor, help, recovery, security, signup
+from . import activation, department, doctor, help, maintenance, recovery, security, signup
 
 app_name = "accounts-api"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     *doctor.urlpatterns,
     *department.urlpatterns,
     *help.urlpatterns,
+    *maintenance.urlpatterns,
 ]

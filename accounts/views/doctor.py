@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from docregsys.identity.crypto import IdType
-from docregsys.identity.validators import validate_resident_id
 from docregsys.reference.selectors import announcement_list_current
-from qualifications.models import QualificationCertificate
 
 from ..decorators import activated_required
 from ..faq import DOCTOR, GUIDE, faq_list_for
 from ..selectors import (
-    DoctorRecords,
     activation_next_step,
     assessments_for,
+    doctor_basic_info,
     doctor_records,
     practice_records_for,
 )
@@ -44,47 +37,6 @@ def home(request):
     return render(request, "home.html", context)
 
 
-@dataclass
-class BasicInfo:
-    """基本信息 as seed 002 §2.1 lists it; what the system does not hold (民族, 学历, 任职资格) is left out."""
-
-    sex: str = ""
-    birth_date: object = None
-    school: str = ""
-    major: str = ""
-    practice_certificate_number: str = ""
-
-
-def _basic_info(user, records: DoctorRecords) -> BasicInfo:
-    info = BasicInfo()
-    if user.id_type == IdType.RESIDENT and user.id_number_cipher:
-        try:
-            resident = validate_resident_id(user.id_number)
-        except ValidationError:
-            resident = None
-        if resident is not None:
-            info.sex = _("男") if resident.sex == "M" else _("女")
-            info.birth_date = resident.birth_date
-    valid = records.valid_records
-    if valid:
-        info.practice_certificate_number = valid[0].certificate_number
-    certificate = _main_certificate(records)
-    if certificate is not None:
-        info.school, info.major = certificate.school, certificate.major
-    return info
-
-
-def _main_certificate(records: DoctorRecords) -> QualificationCertificate | None:
-    """The certificate the valid registration rests on, else the most recent one."""
-    if not records.certificates:
-        return None
-    linked = {r.qualification_number for r in records.valid_records if r.qualification_number}
-    for certificate in records.certificates:
-        if certificate.number in linked:
-            return certificate
-    return max(records.certificates, key=lambda c: (c.year_obtained, c.number))
-
-
 def _doctor_home(request):
     user = request.user
     records = doctor_records(user)
@@ -92,7 +44,7 @@ def _doctor_home(request):
         request,
         "accounts/doctor/home.html",
         {
-            "info": _basic_info(user, records),
+            "info": doctor_basic_info(user, records),
             "practice_records": records.practice_records,
             "announcements": list(announcement_list_current()),
         },

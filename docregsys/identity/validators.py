@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -319,28 +320,42 @@ def _read(upload) -> bytes:
     return data
 
 
-def _decode_image(data: bytes) -> Image.Image:
+# Decompression bombs (a 20000×20000 PNG of a few KB): the size is read from the header and refused before
+# any pixel is decoded. Pillow's own guard (MAX_IMAGE_PIXELS, an error at twice the limit) stays on as well.
+MAX_IMAGE_PIXELS = 40_000_000  # a 6000×6000 A4 scan at 600 dpi fits
+if Image.MAX_IMAGE_PIXELS is None or Image.MAX_IMAGE_PIXELS > MAX_IMAGE_PIXELS:
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+
+
+def _undecodable() -> ValidationError:
+    return ValidationError(_("文件无法识别为图片，可能已损坏或不是JPG/PNG格式。"), code="image_undecodable")
+
+
+def _decode_image(data: bytes, *, before_load=None) -> Image.Image:
+    """Open the header, check the pixel count (and `before_load(image)`), then decode the pixels."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(_("图片像素过多，无法处理。"), code="image_too_many_pixels") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise _undecodable() from None
+    width, height = image.size
+    if width * height > MAX_IMAGE_PIXELS:
+        raise ValidationError(_("图片像素过多，无法处理。"), code="image_too_many_pixels")
+    if before_load is not None:
+        before_load(image)
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()  # structure check; the image must be reopened after verify()
-        image = Image.open(io.BytesIO(data))
         image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError(
-            _("文件无法识别为图片，可能已损坏或不是JPG/PNG格式。"), code="image_undecodable"
-        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise _undecodable() from None
     return image
 
 
-def validate_photo(upload) -> str:
-    """ID-6: a 354×472 px JPG/PNG of at most 80 KB with a white background; returns the format's extension."""
-    data = _read(upload)
-    if len(data) > PHOTO_MAX_BYTES:
-        raise ValidationError(
-            _("照片不能超过80KB，当前文件为%(kb)dKB。") % {"kb": (len(data) + 1023) // 1024},
-            code="photo_too_large",
-        )
-    image = _decode_image(data)
+def _check_photo_header(image: Image.Image) -> None:
     if image.format not in _IMAGE_FORMATS:
         raise ValidationError(
             _("照片必须是JPG/JPEG或PNG格式，当前文件实际是%(f)s格式。") % {"f": image.format or _("未知")},
@@ -352,9 +367,48 @@ def validate_photo(upload) -> str:
             % {"w": image.size[0], "h": image.size[1]},
             code="photo_dimensions",
         )
+
+
+def _photo_image(upload) -> Image.Image:
+    data = _read(upload)
+    if len(data) > PHOTO_MAX_BYTES:
+        raise ValidationError(
+            _("照片不能超过80KB，当前文件为%(kb)dKB。") % {"kb": (len(data) + 1023) // 1024},
+            code="photo_too_large",
+        )
+    # Format and dimensions come from the header: a wrong or huge image is refused before decoding.
+    image = _decode_image(data, before_load=_check_photo_header)
     if not _has_white_background(image):
         raise ValidationError(_("照片背景应为白色，请使用近期白底证件照。"), code="photo_background")
-    return _IMAGE_FORMATS[image.format]
+    return image
+
+
+def validate_photo(upload) -> str:
+    """ID-6: a 354×472 px JPG/PNG of at most 80 KB with a white background; returns the format's extension."""
+    return _IMAGE_FORMATS[_photo_image(upload).format]
+
+
+def photo_clean(upload) -> tuple[bytes, str]:
+    """ID-6 and a fresh encoding of the pixels: no EXIF (GPS), comments or text chunks survive; (bytes, ext).
+
+    Only the decoded pixels are written out again, so whatever else the file carried stays behind.
+    """
+    image = _photo_image(upload)
+    ext = _IMAGE_FORMATS[image.format]
+    pixels = Image.frombytes(image.mode, image.size, image.tobytes()) if image.mode != "P" else image.copy()
+    pixels.info = {}
+    if ext == "png":
+        out = io.BytesIO()
+        pixels.save(out, "PNG", optimize=True)
+        if out.tell() <= PHOTO_MAX_BYTES:
+            return out.getvalue(), "png"
+    rgb = pixels.convert("RGB")
+    for quality in (90, 85, 75, 65):
+        out = io.BytesIO()
+        rgb.save(out, "JPEG", quality=quality, optimize=True)
+        if out.tell() <= PHOTO_MAX_BYTES:
+            break
+    return out.getvalue(), "jpg"
 
 
 def _has_white_background(image: Image.Image) -> bool:

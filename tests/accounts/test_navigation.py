@@ -17,13 +17,15 @@ def labels(client, path="/"):
 
 
 def test_activated_doctor_gets_the_seed_menu_in_order(client):
-    """ACC-8: 首页, 资格信息, 执业信息, 考核信息, 安全设置, 资格补改指南, 帮助中心 — later issues add the rest."""
+    """ACC-8: 首页, 资格信息, 执业信息, 考核信息, 信息维护 (REG-8), 安全设置, 资格补改指南, 帮助中心 — later
+    issues add the rest."""
     client.force_login(UserFactory(activated=True))
     assert labels(client) == [
         "首页",
         "资格信息",
         "执业信息",
         "考核信息",
+        "信息维护",
         "安全设置",
         "资格补改指南",
         "帮助中心",
