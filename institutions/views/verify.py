@@ -32,6 +32,7 @@ class IdNumberLookupForm(forms.Form):
     id_number = forms.CharField(
         label=_("身份证号码"),
         max_length=30,
+        error_messages={"required": _("请输入身份证号码。")},
         help_text=_("请输入要验证的医师的18位居民身份证号码。"),
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
@@ -138,6 +139,8 @@ def _lookup_view(kind: str):
         if request.method == "POST" and form.is_valid():
             try:
                 result = doctor_lookup(user=request.user, kind=kind, id_number=form.cleaned_data["id_number"])
+                # The clear number does not stay on the page next to its masked result.
+                form = IdNumberLookupForm()
             except TransitionRefused as refusal:
                 refusal.add_to_form(form)
         return render(
