@@ -93,7 +93,7 @@ def doctor_lookup(*, user, kind: str, id_number: str) -> LookupResult:
     digest, masked = id_number_digest(number), mask_id_number(number)
     with transaction.atomic():
         # The officer's row is the lock: two lookups at once cannot both take the last one of the day.
-        get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+        get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
         start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         if DoctorLookup.objects.filter(user=user, at__gte=start).count() >= LOOKUP_DAILY_LIMIT:
             raise TransitionRefused(

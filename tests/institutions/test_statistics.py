@@ -296,3 +296,28 @@ def test_outside_takes_the_same_queries_for_few_and_many(institutions, officer_x
     with CaptureQueriesContext(connection) as many:
         assert "本次查询共查到63条数据" in client.get(reverse("console:outside")).content.decode()
     assert len(many) == len(few)
+
+
+def test_the_demo_shows_one_doctor_registered_in_another_province(db):
+    """Demo data (accounts/management/demo/verify.py): liujianguo also practises in 湖北省; loaded once."""
+    import io
+
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from tests.factories import AuthorityFactory, RegionFactory, region_tree
+
+    region_tree()
+    hubei = RegionFactory(code="420000", name="湖北省", level="province")
+    AuthorityFactory(
+        region=RegionFactory(
+            code="420100", name="武汉市", full_name="湖北省武汉市", level="city", parent=hubei
+        )
+    )
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+    officer = User.objects.get(role="officer", institution__name="长沙市第一医院")
+    rows = list(outside_record_list_for(user=officer))
+    assert [(r.real_name, r.main_institution.name, r.location.full_name) for r in rows] == [
+        ("刘建国", "武汉市中心医院", "湖北省武汉市")
+    ]
