@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from docregsys.reference.models import Category, Level, PracticeScope
 from docregsys.reference.selectors import is_officer, within_reach
 
-from .models import PracticeRecord
+from .models import DoctorLookup, PracticeRecord
 
 
 def practice_records_for_digest(digest: str) -> QuerySet[PracticeRecord]:
@@ -45,8 +45,6 @@ def practice_record_list_for(*, user) -> QuerySet[PracticeRecord]:
 
 def doctor_lookup_list_for(*, user) -> QuerySet:
     """INS-8: the audit of 医师验证 lookups is the superuser's to read; nobody else sees any of it."""
-    from .models import DoctorLookup
-
     if user is not None and getattr(user, "is_superuser", False) and user.is_active:
         return DoctorLookup.objects.select_related("user", "institution")
     return DoctorLookup.objects.none()
@@ -64,9 +62,7 @@ def institution_doctor_list_for(*, user) -> QuerySet[PracticeRecord]:
 def outside_record_list_for(*, user) -> QuerySet[PracticeRecord]:
     """医师在外省注册情况: the other-province practice records of the officer's doctors, one query with what
     the list shows (``home_location``: the doctor's location here, ``home_certificate_number``)."""
-    mine = institution_doctor_list_for(user=user)
-    if not is_officer(user):
-        return PracticeRecord.objects.none()
+    mine = institution_doctor_list_for(user=user)  # none for anyone but an officer: so is the answer
     home = mine.filter(id_number_digest=OuterRef("id_number_digest")).order_by("pk")
     return (
         PracticeRecord.objects.filter(
@@ -97,7 +93,8 @@ _CERTIFICATE_WITH_BIRTH_DATE = r"^[0-9]{15}(19|20)[0-9]{6}[0-9]{3}[0-9X]$"
 
 
 def _birth_cutoff(today: dt.date, years: int) -> dt.date:
-    """The earliest birth date of someone younger than `years` today (29 Feb → 28 Feb in other years)."""
+    """The day someone born `years` years ago was born: born after it, one is younger than `years` today
+    (29 Feb → 28 Feb in other years)."""
     try:
         return today.replace(year=today.year - years)
     except ValueError:
