@@ -258,6 +258,28 @@ def test_outside_is_empty_for_other_roles(outside_set, doctor_a, county_reviewer
     assert console(doctor_a).get(reverse("console:outside")).status_code == 403
 
 
+def test_outside_api_pages_the_same_rows(outside_set, officer_x, doctor_a):
+    client = APIClient()
+    client.force_authenticate(officer_x)
+    body = client.get("/api/v1/institution/outside/").json()
+    assert body["count"] == 1
+    row = body["results"][0]
+    assert (row["real_name"], row["certificate_number"], row["home_location"], row["location"]) == (
+        "王甲",
+        "110430100000001",
+        "湖南省长沙市芙蓉区",
+        "湖北省武汉市江岸区",
+    )
+    assert (row["institution"], row["state_display"], row["approval_date"]) == (
+        "江岸医院",
+        "有效",
+        "2019-03-04",
+    )
+    assert client.get("/api/v1/institution/outside/", {"page": 2}).status_code == 404
+    client.force_authenticate(doctor_a)
+    assert client.get("/api/v1/institution/outside/").status_code == 403
+
+
 def test_outside_export(outside_set, officer_x):
     text = console(officer_x).get(reverse("console:outside"), {"export": "csv"}).content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))

@@ -9,13 +9,20 @@ PAGES: dict = {
     "institution/statistics/": row(OFFICER_PAGE, post=_READ_ONLY_POST),
     "institution/outside/": row(OFFICER_PAGE, post=_READ_ONLY_POST),
     "api/v1/institution/statistics/": row(API_OFFICER, post=who(405, anonymous=403)),
+    "api/v1/institution/outside/": row(API_OFFICER, post=who(405, anonymous=403)),
 }
 ADMIN: dict = {}  # {"app.model": {route kind: row}}, as in ADMIN of tests/test_access_matrix.py
-API: dict = {"GET /api/v1/institution/statistics/": API_OFFICER}
+API: dict = {
+    "GET /api/v1/institution/statistics/": API_OFFICER,
+    "GET /api/v1/institution/outside/": API_OFFICER,
+}
 URLS: dict = {}
 API_PATHS: dict = {}
 # {("METHOD", "/api/path/{param}/"): {statuses}}: what each operation documents (test_api_documented_answers)
-DOCUMENTED: dict = {("GET", "/api/v1/institution/statistics/"): {200, 403}}
+DOCUMENTED: dict = {
+    ("GET", "/api/v1/institution/statistics/"): {200, 403},
+    ("GET", "/api/v1/institution/outside/"): {200, 403, 404},  # 404: a page past the end
+}
 
 
 def objects(people) -> dict:
