@@ -1,15 +1,16 @@
 """Registrations in the admin: reference lists and practice records, read-only for reviewers."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from approvals.admin import ReadOnlyAdmin, ReviewerScopedAdmin
+from approvals.admin import ReadOnlyAdmin, ReviewerPermissionsMixin, ReviewerScopedAdmin
 from docregsys.adminsearch import IdNumberSearchMixin
 from docregsys.reference.models import DeregistrationReason, FilingReason, PracticeScope, Title
 from docregsys.reference.selectors import code_list_for
 
-from .models import PracticeRecord
-from .selectors import practice_record_list_for
+from .models import DoctorLookup, PracticeRecord
+from .selectors import doctor_lookup_list_for, practice_record_list_for
 
 
 class ReferenceListAdmin(ReviewerScopedAdmin):
@@ -73,3 +74,34 @@ class PracticeRecordAdmin(IdNumberSearchMixin, ReadOnlyAdmin, SimpleHistoryAdmin
         return practice_record_list_for(user=request.user).select_related(
             "location", "main_institution", "authority"
         )
+
+
+@admin.register(DoctorLookup)
+class DoctorLookupAdmin(ReviewerPermissionsMixin, admin.ModelAdmin):
+    """INS-8: the audit of the console's 医师验证 lookups, for the superuser only (reviewers have no action here)."""
+
+    reviewer_actions = ()
+    list_display = ("at", "user", "institution", "kind", "value_masked", "found")
+    list_filter = ("kind",)
+    list_select_related = ("user", "institution")
+    search_fields = ("user__username", "institution__name")
+    date_hierarchy = "at"
+    readonly_fields = [f.name for f in DoctorLookup._meta.fields]
+
+    def get_queryset(self, request):
+        return doctor_lookup_list_for(user=request.user)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Reviewers may not read the audit at all: say so (403) before looking the entry up.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

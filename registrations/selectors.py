@@ -1,11 +1,16 @@
 """Reads of practice records (SPEC §6)."""
 
-from django.db.models import Case, Prefetch, QuerySet, When
+import datetime as dt
 
-from docregsys.reference.models import PracticeScope
+from django.db.models import Case, CharField, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from docregsys.reference.models import Category, Level, PracticeScope
 from docregsys.reference.selectors import is_officer, within_reach
 
-from .models import PracticeRecord, ProfileChange
+from .models import DoctorLookup, PracticeRecord, ProfileChange
 
 
 def practice_records_for_digest(digest: str) -> QuerySet[PracticeRecord]:
@@ -25,7 +30,9 @@ def practice_records_for_digest(digest: str) -> QuerySet[PracticeRecord]:
 def practice_record_list_for(*, user) -> QuerySet[PracticeRecord]:
     """Records whose main institution lies in the reviewer's region (all for a superuser), or the officer's
     institution; none for anyone else. A doctor's own records are `practice_records_for_digest`."""
-    qs = within_reach(PracticeRecord.objects.all(), user=user, region_code_field="main_institution__region__code")
+    qs = within_reach(
+        PracticeRecord.objects.all(), user=user, region_code_field="main_institution__region__code"
+    )
     if qs is not None:
         return qs
     if is_officer(user):
@@ -61,3 +68,157 @@ def profile_change_list_for(*, user) -> QuerySet[ProfileChange]:
     if is_officer(user):
         return ProfileChange.objects.filter(institution_id=user.institution_id)
     return ProfileChange.objects.none()
+
+
+# ------------------------------------------------------------------ the console: INS-8, INS-11, 外省注册
+
+
+def doctor_lookup_list_for(*, user) -> QuerySet:
+    """INS-8: the audit of 医师验证 lookups is the superuser's to read; nobody else sees any of it."""
+    if user is not None and getattr(user, "is_superuser", False) and user.is_active:
+        return DoctorLookup.objects.select_related("user", "institution")
+    return DoctorLookup.objects.none()
+
+
+def institution_doctor_list_for(*, user) -> QuerySet[PracticeRecord]:
+    """The officer's doctors: valid records whose main institution is the officer's (INS-5, INS-11)."""
+    if not is_officer(user):
+        return PracticeRecord.objects.none()
+    return PracticeRecord.objects.filter(
+        main_institution_id=user.institution_id, state=PracticeRecord.State.VALID
+    )
+
+
+def outside_record_list_for(*, user) -> QuerySet[PracticeRecord]:
+    """医师在外省注册情况: the other-province practice records of the officer's doctors, one query with what
+    the list shows (``home_location``: the doctor's location here, ``home_certificate_number``)."""
+    mine = institution_doctor_list_for(user=user)  # none for anyone but an officer: so is the answer
+    home = mine.filter(id_number_digest=OuterRef("id_number_digest")).order_by("pk")
+    return (
+        PracticeRecord.objects.filter(
+            id_number_digest__in=mine.exclude(id_number_digest="").values("id_number_digest")
+        )
+        .annotate(
+            province=Substr("location_id", 1, 2),
+            home_province=Substr(Subquery(home.values("location_id")[:1]), 1, 2),
+            home_location=Subquery(home.values("location__full_name")[:1]),
+            home_certificate_number=Subquery(home.values("certificate_number")[:1]),
+        )
+        .exclude(province=F("home_province"))
+        .select_related("location", "main_institution", "authority")
+        .order_by(Case(When(state=PracticeRecord.State.VALID, then=0), default=1), "real_name", "pk")
+    )
+
+
+AGE_BANDS = (  # (label, highest age or None): INS-11's 年龄段
+    ("30岁以下", 29),
+    ("30–39岁", 39),
+    ("40–49岁", 49),
+    ("50–59岁", 59),
+    ("60岁及以上", None),
+)
+UNKNOWN = _("未填写")
+# A 27-character 资格证书编码 carries the holder's resident ID from its 10th character: its birth date is 16–23.
+_CERTIFICATE_WITH_BIRTH_DATE = r"^[0-9]{15}(19|20)[0-9]{6}[0-9]{3}[0-9X]$"
+
+
+def _birth_cutoff(today: dt.date, years: int) -> dt.date:
+    """The day someone born `years` years ago was born: born after it, one is younger than `years` today
+    (29 Feb → 28 Feb in other years)."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)
+
+
+def _counts(qs, expression, labels=None) -> list[tuple[str, int]]:
+    """One GROUP BY query: [(label, count)], biggest first, the unknown last."""
+    rows = qs.annotate(_key=expression).values("_key").annotate(n=Count("pk", distinct=True)).order_by()
+    known, unknown = {}, 0
+    for row in rows:
+        key = row["_key"]
+        if key in (None, ""):
+            unknown += row["n"]
+            continue
+        label = str((labels or {}).get(key, key))
+        known[label] = known.get(label, 0) + row["n"]
+    pairs = sorted(known.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [*pairs, (str(UNKNOWN), unknown)] if unknown else pairs
+
+
+def _sex_counts(qs) -> list[tuple[str, int]]:
+    """性别: the ``sex`` column once the model has one; until then the parity of the 17th character of the
+    resident ID, which survives in the stored mask (4301**********0231)."""
+    fields = {f.name: f for f in PracticeRecord._meta.get_fields()}
+    if "sex" in fields:
+        return _counts(qs, F("sex"), dict(fields["sex"].choices or ()))
+    digit = Case(
+        When(
+            Q(id_type="resident") & Q(id_number_masked__regex=r"^.{16}[0-9].$"),
+            then=Substr("id_number_masked", 17, 1),
+        ),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    labels = {d: (_("男") if int(d) % 2 else _("女")) for d in "0123456789"}
+    return _counts(qs, digit, labels)
+
+
+def _age_band_counts(qs, today: dt.date) -> list[tuple[str, int]]:
+    """年龄段 on the day: the ``birth_date`` column once the model has one; until then the birth date inside
+    the 27-character 资格证书编码 (compared as YYYYMMDD text)."""
+    if "birth_date" in {f.name for f in PracticeRecord._meta.get_fields()}:
+        birth, known = F("birth_date"), Q(birth_date__isnull=False)
+
+        def cutoff(years):
+            return _birth_cutoff(today, years)
+    else:
+        birth, known = (
+            Substr("qualification_number", 16, 8),
+            Q(qualification_number__regex=_CERTIFICATE_WITH_BIRTH_DATE),
+        )
+
+        def cutoff(years):
+            return _birth_cutoff(today, years).strftime("%Y%m%d")
+
+    whens = [When(~known, then=Value(""))]
+    for label, highest in AGE_BANDS:
+        condition = Q() if highest is None else Q(_birth__gt=cutoff(highest + 1))
+        whens.append(When(known & condition, then=Value(str(label))))
+    band = Case(*whens, default=Value(""), output_field=CharField())
+    counts = dict(_counts(qs.annotate(_birth=birth), band))
+    order = [str(label) for label, _h in AGE_BANDS] + [str(UNKNOWN)]
+    return [(label, counts[label]) for label in order if label in counts]
+
+
+STATISTICS_DIMENSIONS = (  # (key, title): INS-11, in seed 002's words
+    ("category", _("医师类别")),
+    ("level", _("医师级别")),
+    ("scope", _("执业范围")),
+    ("title", _("任职资格")),
+    ("department", _("所在科室")),
+    ("sex", _("性别")),
+    ("age", _("年龄段")),
+)
+
+
+def institution_statistics_for(*, user, today: dt.date | None = None) -> dict:
+    """INS-11: the officer's doctors counted by each dimension: one GROUP BY query each, whatever their number.
+
+    Returns {"total": n, "dimensions": [(key, title, [(label, count)])]}.
+    """
+    qs = institution_doctor_list_for(user=user)
+    today = today or timezone.localdate()
+    counts = {
+        "category": lambda: _counts(qs, F("category"), dict(Category.choices)),
+        "level": lambda: _counts(qs, F("level"), dict(Level.choices)),
+        "scope": lambda: _counts(qs, F("scopes__name")),
+        "title": lambda: _counts(qs, F("title")),
+        "department": lambda: _counts(qs, F("department__name")),
+        "sex": lambda: _sex_counts(qs),
+        "age": lambda: _age_band_counts(qs, today),
+    }
+    return {
+        "total": qs.count(),
+        "dimensions": [(key, title, counts[key]()) for key, title in STATISTICS_DIMENSIONS],
+    }

@@ -70,3 +70,27 @@ def export_response(fmt: str, *, name: str, headers: Sequence[str], rows: Iterab
         f"attachment; filename=\"export.{fmt}\"; filename*=UTF-8''{quote(filename)}"
     )
     return response
+
+
+def export_workbook(
+    *, name: str, sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]
+) -> HttpResponse:
+    """Several tables as one XLSX download, one sheet each: [(sheet title, headers, rows)]; cells neutralised."""
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    filename = f"{name}-{stamp}.xlsx"
+    workbook = Workbook(write_only=True)
+    for title, headers, rows in sheets:
+        # Excel refuses sheet titles longer than 31 characters or holding []:*?/\
+        sheet = workbook.create_sheet(title="".join(c for c in str(title) if c not in "[]:*?/\\")[:31])
+        sheet.append([str(h) for h in headers])
+        for row in rows:
+            sheet.append([neutralise(v) for v in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
