@@ -60,10 +60,9 @@ def test_answers_about_applications_say_the_function_is_being_opened():
         assert "正在开通中" in text, slug
 
 
-def test_links_to_pages_not_built_yet_are_left_out():
+def test_faq_links_resolve_to_pages_that_exist():
     faq = faq_get(audience=DOCTOR, slug="photo")
-    assert all(url.startswith("/") for _label, url in faq.resolved_links())
-    assert "信息维护" not in [str(label) for label, _url in faq.resolved_links()]  # no page yet
+    assert [(str(label), url) for label, url in faq.resolved_links()] == [("信息维护", "/accounts/maintenance/")]
 
 
 def test_faq_slugs_are_unique_per_audience():
