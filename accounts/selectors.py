@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Case, CharField, Exists, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -80,7 +81,9 @@ def assessments_for(user: User) -> list[AssessmentResult]:
 class ActivationRoute:
     """ACC-5: the one path (a, b or c) that applies to a doctor now, and for path a where to ask for the code."""
 
-    path: str | None  # ActivationPath.INSTITUTION_CODE, CERTIFICATE, ADMISSION_TICKET; None: no record allows one
+    path: (
+        str | None
+    )  # ActivationPath.INSTITUTION_CODE, CERTIFICATE, ADMISSION_TICKET; None: no record allows one
     institution: object = None  # path a: the main institution of the valid practice record
 
     @property
@@ -155,4 +158,39 @@ def activation_issuable_doctor_list_for(*, user) -> QuerySet[User]:
         .exclude(id_number_digest="")
         .filter(Exists(records))
         .order_by("real_name", "pk")
+    )
+
+
+class AccountState:
+    """医师账户状态 in the console's doctor lists (INS-5), as `with_account_state` annotates it."""
+
+    ACTIVATED = "activated"
+    UNACTIVATED = "unactivated"
+    NONE = "none"
+    LABELS = {ACTIVATED: _("已激活"), UNACTIVATED: _("未激活"), NONE: _("尚未注册账户")}
+
+
+def with_account_state(queryset: QuerySet, *, record: str = "") -> QuerySet:
+    """``account_state`` on each row: the doctor account matching the record's ID digest and name, if any.
+
+    `record` is the path from the rows to their practice record ("record__" for filings). One subquery in
+    the list's own query: the unique doctor account per ID digest makes it one row at most.
+    """
+    accounts = (
+        User.objects.filter(
+            role=User.Role.DOCTOR,
+            id_number_digest=OuterRef(f"{record}id_number_digest"),
+            real_name=OuterRef(f"{record}real_name"),
+        )
+        .exclude(id_number_digest="")
+        .annotate(
+            state=Case(
+                When(activated_at__isnull=False, then=Value(AccountState.ACTIVATED)),
+                default=Value(AccountState.UNACTIVATED),
+            )
+        )
+        .values("state")[:1]
+    )
+    return queryset.annotate(
+        account_state=Coalesce(Subquery(accounts, output_field=CharField()), Value(AccountState.NONE))
     )
