@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from registrations.models import PracticeRecord, resident_sex_birth
 from tests import personas
 from tests.factories import (
+    AuthorityFactory,
     DepartmentFactory,
     ExtraLocationFactory,
     FilingFactory,
@@ -356,3 +357,161 @@ def test_records_store_sex_and_birth_date_on_save(x):
     other = PracticeRecord(real_name="张", main_institution=x, location=x.region, authority=saved.authority)
     other.set_id_number(make_resident_id("430102", "19910203", "333"))
     assert (other.sex, other.birth_date) == ("M", dt.date(1991, 2, 3))
+
+
+# ------------------------------------------------------------------------------ query counts
+
+
+def _bulk(kind: str, n: int, x, y) -> None:
+    """`n` rows in X's `kind` list, written in bulk (a few queries, whatever n), each record with two scopes."""
+    from docregsys.identity.crypto import identity_columns
+    from docregsys.reference.models import PracticeScope
+    from registrations.models import ExtraLocation, MultiInstitutionFiling
+
+    scopes = [
+        PracticeScope.objects.get_or_create(code=code, defaults={"name": name, "category": "clinical"})[0]
+        for code, name in (("0101", "内科专业"), ("0102", "外科专业"))
+    ]
+    department = DepartmentFactory(institution=x, name=f"科室{kind}{n}")
+    template = PracticeRecordFactory.build(main_institution=x)
+    authority = AuthorityFactory(region=x.region)
+    main_here = kind in ("main", "archived", "filed_out", "locations_out")
+    at = x if main_here else y
+    records = []
+    for i in range(n):
+        cipher, digest, masked = identity_columns(make_resident_id("430102", "19800101", f"{i % 1000:03d}"))
+        records.append(
+            PracticeRecord(
+                real_name=f"医师{i:04d}",
+                id_number_cipher=cipher,
+                id_number_digest=digest,
+                id_number_masked=masked,
+                certificate_number=f"Q{kind}{i:06d}",
+                level=template.level,
+                category=template.category,
+                location=at.region,
+                main_institution=at,
+                authority=authority,
+                state=PracticeRecord.State.FILED if kind == "archived" else PracticeRecord.State.VALID,
+                department=department if main_here else None,
+                sex="M",
+                birth_date=dt.date(1980, 1, 1),
+            )
+        )
+    records = PracticeRecord.objects.bulk_create(records)
+    Through = PracticeRecord.scopes.through
+    Through.objects.bulk_create(
+        [Through(practicerecord_id=r.pk, practicescope_id=s.pk) for r in records for s in scopes]
+    )
+    other = y if main_here else x
+    if kind.startswith("filed"):
+        filings = MultiInstitutionFiling.objects.bulk_create(
+            [
+                MultiInstitutionFiling(record=r, institution=other, filed_on=dt.date(2021, 1, 1))
+                for r in records
+            ]
+        )
+        FThrough = MultiInstitutionFiling.scopes.through
+        FThrough.objects.bulk_create(
+            [FThrough(multiinstitutionfiling_id=f.pk, practicescope_id=scopes[0].pk) for f in filings]
+        )
+    elif kind.startswith("locations"):
+        ExtraLocation.objects.bulk_create(
+            [
+                ExtraLocation(
+                    record=r, institution=other, location=other.region, approved_on=dt.date(2014, 1, 1)
+                )
+                for r in records
+            ]
+        )
+
+
+# Per page: 1 the session, 2 the officer, then [the institution's departments for the 所在科室 choice: main
+# and archived], the count, the page's rows (with the account-state subquery and the joined department /
+# institution / record), the records' scopes, [the filings' own scopes: filed_out and filed_in], and the
+# officer's institution for the frame's 当前机构 band.
+QUERIES = {"main": 7, "archived": 7, "filed_out": 7, "filed_in": 7, "locations_out": 6, "locations_in": 6}
+
+
+@pytest.mark.parametrize("kind", LISTS)
+def test_list_pages_take_the_same_queries_for_10_and_1000_doctors(
+    client, officer_x, x, y, kind, django_assert_num_queries
+):
+    """INS-5: constant queries per page however many doctors the institution has (select/prefetch/annotate)."""
+    c = _client(client, officer_x)
+    url = reverse(f"console:doctors_{kind}")
+    c.get(url)  # the session's first request writes it once (last activity); not what is counted here
+    _bulk(kind, 10, x, y)
+    with django_assert_num_queries(QUERIES[kind]):
+        assert len(c.get(url).context["rows"]) == 10
+    _bulk(kind, 990, x, y)
+    with django_assert_num_queries(QUERIES[kind]):
+        response = c.get(url)
+    assert len(response.context["rows"]) == 20
+    assert "本次查询共查到1000条数据" in response.content.decode()
+
+
+# ------------------------------------------------------------------------------ the API
+
+API_LIST = "/api/v1/institution/doctors/"
+
+
+@pytest.fixture
+def api(officer_x):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(officer_x)
+    return client
+
+
+@pytest.mark.parametrize("kind", LISTS)
+def test_api_lists_hold_the_same_rows_as_the_pages(api, x, y, z, kind):
+    """INS-5 / API-1: ?kind= selects the list; the scope is the officer's institution, as on the page."""
+    expected = _four(kind, x, y, z)
+    response = api.get(API_LIST, {"kind": kind})
+    assert response.status_code == 200
+    assert [row["real_name"] for row in response.json()["results"]] == [expected]
+    assert response.json()["count"] == 1
+
+
+def test_api_list_filters_and_refusals(api, x):
+    department = DepartmentFactory(institution=x, name="病理科")
+    record(x, "张三", department=department, info_reviewed_at=timezone.now())
+    record(x, "李四")
+    rows = api.get(API_LIST, {"kind": "main", "department": department.pk}).json()["results"]
+    assert [r["real_name"] for r in rows] == ["张三"]
+    assert rows[0]["department"] == "病理科" and rows[0]["info_changed"] is True
+    assert rows[0]["account_state"] == "none"
+    assert [
+        r["real_name"] for r in api.get(API_LIST, {"kind": "main", "changed": "no"}).json()["results"]
+    ] == ["李四"]
+    missing = api.get(API_LIST)
+    assert missing.status_code == 400 and missing.json()["errors"][0]["field"] == "kind"
+    bad = api.get(API_LIST, {"kind": "main", "changed": "maybe"})
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "changed"
+    assert api.get(API_LIST, {"kind": "main", "page": 9}).status_code == 404
+
+
+def test_api_refuses_doctors_and_other_institutions(api, doctor_a, officer_y, x, y):
+    from rest_framework.test import APIClient
+
+    mine = record(x, "本院")
+    assert api.get(f"{API_LIST}{mine.pk}/").status_code == 200
+    other = APIClient()
+    other.force_authenticate(officer_y)
+    assert other.get(f"{API_LIST}{mine.pk}/").status_code == 404
+    doctor = APIClient()
+    doctor.force_authenticate(doctor_a)
+    assert doctor.get(API_LIST, {"kind": "main"}).status_code == 403
+    assert doctor.get(f"{API_LIST}{mine.pk}/").status_code == 403
+
+
+def test_api_detail_masks_the_id_number(api, x, y):
+    number = make_resident_id("430102", "19750304", "222")
+    mine = record(x, "白", id_number=number)
+    FilingFactory(record=mine, institution=y)
+    body = api.get(f"{API_LIST}{mine.pk}/").json()
+    assert body["id_number_masked"] == mine.id_number_masked and number not in str(body)
+    assert body["sex"] == "F" and body["filings"][0]["institution"] == "天心医院"
+    assert body["account_state"] == "none"
