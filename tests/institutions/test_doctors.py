@@ -515,3 +515,36 @@ def test_api_detail_masks_the_id_number(api, x, y):
     assert body["id_number_masked"] == mine.id_number_masked and number not in str(body)
     assert body["sex"] == "F" and body["filings"][0]["institution"] == "天心医院"
     assert body["account_state"] == "none"
+
+
+# ------------------------------------------------------------------------------ demo data
+
+
+def test_demo_data_fills_every_list_of_both_institutions_and_loads_once():
+    """Demo (accounts/management/demo/doctors.py): each of the six lists shows rows; a second run adds none."""
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from registrations import selectors
+    from registrations.models import ExtraLocation, MultiInstitutionFiling
+    from tests.factories import region_tree
+
+    region_tree()
+    call_command("load_demo", stdout=io.StringIO())
+    counts = (
+        PracticeRecord.objects.count(),
+        MultiInstitutionFiling.objects.count(),
+        ExtraLocation.objects.count(),
+    )
+    call_command("load_demo", stdout=io.StringIO())
+    assert counts == (
+        PracticeRecord.objects.count(),
+        MultiInstitutionFiling.objects.count(),
+        ExtraLocation.objects.count(),
+    )
+    officer = User.objects.get(username="csyyadmin")  # 长沙市第一医院
+    for kind in LISTS:
+        assert getattr(selectors, f"{kind}_doctor_list_for")(user=officer).exists(), kind
+    other = User.objects.get(username="xyceadmin")  # 湘雅测试医院: filings and 多地点 both ways
+    for kind in ("main", "filed_out", "filed_in", "locations_out", "locations_in"):
+        assert getattr(selectors, f"{kind}_doctor_list_for")(user=other).exists(), kind
