@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import AccountState, with_account_state
 from docregsys.identity.normalize import normalize_text, refuse_invisible
+from docregsys.reference.models import Category, Level
 from institutions.models import Department
 from registrations import selectors
 from registrations.models import PracticeRecord
@@ -53,19 +56,38 @@ def _rec(get: Callable[[PracticeRecord], object]) -> Callable[[object], object]:
     return lambda row: get(record_of(row))
 
 
+YES_NO = ((True, _("是")), (False, _("否")))
+_LABELS = {
+    "sex": PracticeRecord.Sex.choices,
+    "category": Category.choices,
+    "level": Level.choices,
+    "account": tuple(AccountState.LABELS.items()),
+    "yes_no": YES_NO,
+}
+
+
+@lru_cache(maxsize=512)
+def _translated(language: str, kind: str, value) -> str:
+    return str(dict(_LABELS[kind]).get(value, value or ""))
+
+
+def label(kind: str, value) -> str:
+    """A choice's label, translated once per language and value: an export of 5,000 rows would otherwise
+    translate the same lazy strings tens of thousands of times (seconds, not milliseconds)."""
+    return _translated(get_language(), kind, value)
+
+
 NAME = Column(_("姓名"), _rec(lambda r: r.real_name), "real_name")
-SEX = Column(_("性别"), _rec(lambda r: r.get_sex_display()), "sex")
+SEX = Column(_("性别"), _rec(lambda r: label("sex", r.sex)), "sex")
 AGE = Column(_("年龄"), _rec(lambda r: r.age if r.age is not None else ""), "age")
-CATEGORY = Column(_("医师类别"), _rec(lambda r: r.get_category_display()), "category")
-LEVEL = Column(_("医师级别"), _rec(lambda r: r.get_level_display()), "level")
+CATEGORY = Column(_("医师类别"), _rec(lambda r: label("category", r.category)), "category")
+LEVEL = Column(_("医师级别"), _rec(lambda r: label("level", r.level)), "level")
 SCOPES = Column(_("执业范围"), _rec(lambda r: scope_names(r.scopes)), "scopes")
 CERTIFICATE = Column(_("执业证书编码"), _rec(lambda r: r.certificate_number), "certificate_number")
 DEPARTMENT = Column(_("所在科室"), _rec(lambda r: r.department.name if r.department else ""), "department")
-ACCOUNT = Column(
-    _("医师账户状态"), lambda row: str(AccountState.LABELS.get(row.account_state, "")), "account_state"
-)
+ACCOUNT = Column(_("医师账户状态"), lambda row: label("account", row.account_state), "account_state")
 CHANGED = Column(
-    _("是否修改过信息"), _rec(lambda r: str(_("是") if r.info_reviewed_at else _("否"))), "info_changed"
+    _("是否修改过信息"), _rec(lambda r: label("yes_no", r.info_reviewed_at is not None)), "info_changed"
 )
 REVIEWED = Column(_("审核日期"), _rec(lambda r: _datetime(r.info_reviewed_at)), "info_reviewed_at")
 MAIN_INSTITUTION = Column(_("主要执业机构"), _rec(lambda r: r.main_institution.name), "main_institution")
