@@ -25,6 +25,12 @@ def _not_officer():
     )
 
 
+def _not_found():
+    return error_response(
+        _("未找到该医师，或不在本院范围内。"), code="not_found", status_code=status.HTTP_404_NOT_FOUND
+    )
+
+
 def _is_officer(user) -> bool:
     return bool(user.is_authenticated and user.is_officer and not user.is_superuser and user.institution_id)
 
@@ -94,6 +100,15 @@ class _Pagination(PageNumberPagination):
     page_size = 20
 
 
+class DoctorPageSerializer(serializers.Serializer):
+    """One page of a list, as DRF's page-number pagination gives it."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = DoctorRowSerializer(many=True)
+
+
 _KIND = OpenApiParameter(
     "kind",
     OpenApiTypes.STR,
@@ -112,7 +127,7 @@ _FILTERS = [
 
 @extend_schema(
     parameters=_FILTERS,
-    responses={200: DoctorRowSerializer(many=True), **refusals(400)},
+    responses={200: DoctorPageSerializer, **refusals(400)},
     tags=["institution"],
     operation_id="institution_doctors_list",
 )
@@ -187,13 +202,18 @@ class DoctorDetailSerializer(serializers.Serializer):
 
 
 @extend_schema(
-    responses=DoctorDetailSerializer, tags=["institution"], operation_id="institution_doctors_retrieve"
+    parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="执业注册 id")],
+    responses=DoctorDetailSerializer,
+    tags=["institution"],
+    operation_id="institution_doctors_retrieve",
 )
 @api_view(["GET"])
-def doctor_detail(request, pk: int):
+def doctor_detail(request, id: str):  # noqa: A002 - the path's name in the schema
     """A doctor the officer may see (main institution theirs, or filed / 多地点 there); others are 404."""
     if not _is_officer(request.user):
         return _not_officer()
+    if not id.isascii() or not id.isdigit() or len(id) > 18:  # the route takes any text: a JSON 404, not HTML
+        return _not_found()
     record = (
         with_account_state(doctor_record_list_for(user=request.user))
         .select_related("location", "main_institution", "authority")
@@ -204,17 +224,15 @@ def doctor_detail(request, pk: int):
             "extra_locations__institution",
             "extra_locations__location",
         )
-        .filter(pk=pk)
+        .filter(pk=int(id))
         .first()
     )
     if record is None:
-        return error_response(
-            _("未找到该医师，或不在本院范围内。"), code="not_found", status_code=status.HTTP_404_NOT_FOUND
-        )
+        return _not_found()
     return Response(DoctorDetailSerializer(record).data)
 
 
 urlpatterns = [
     path("doctors/", doctor_list, name="doctors"),
-    path("doctors/<int:pk>/", doctor_detail, name="doctor"),
+    path("doctors/<str:id>/", doctor_detail, name="doctor"),
 ]

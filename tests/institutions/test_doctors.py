@@ -501,6 +501,14 @@ def test_api_refuses_doctors_and_other_institutions(api, doctor_a, officer_y, x,
     other = APIClient()
     other.force_authenticate(officer_y)
     assert other.get(f"{API_LIST}{mine.pk}/").status_code == 404
+    for junk in (
+        "1.5",
+        "abc",
+        "１２",
+        "9" * 30,
+    ):  # any text reaches the view: a JSON 404, never HTML or a 500
+        response = api.get(f"{API_LIST}{junk}/")
+        assert response.status_code == 404 and response.json()["errors"][0]["code"] == "not_found"
     doctor = APIClient()
     doctor.force_authenticate(doctor_a)
     assert doctor.get(API_LIST, {"kind": "main"}).status_code == 403

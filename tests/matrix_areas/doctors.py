@@ -15,7 +15,7 @@ PAGES: dict = {
     "institution/doctors/<int:pk>/": row(OFFICER_X_OBJECT, post=_DETAIL_POST),  # noqa: F405
     # DRF: IsAuthenticated first (anonymous 403), then the method (405), then the officer check.
     "api/v1/institution/doctors/": row(who(403, officers=400), post=who(405, anonymous=403)),  # noqa: F405
-    "api/v1/institution/doctors/<int:pk>/": row(API_OFFICER_X_OBJECT, post=who(405, anonymous=403)),  # noqa: F405
+    "api/v1/institution/doctors/<str:id>/": row(API_OFFICER_X_OBJECT, post=who(405, anonymous=403)),  # noqa: F405
 }
 ADMIN: dict = {}  # {"app.model": {route kind: row}}, as in ADMIN of tests/test_access_matrix.py
 API: dict = {
@@ -26,7 +26,7 @@ URLS: dict = {
     "institution/doctors/<int:pk>/": lambda world: (
         f"/institution/doctors/{world['objects']['doctors.record'].pk}/"
     ),
-    "api/v1/institution/doctors/<int:pk>/": lambda world: (
+    "api/v1/institution/doctors/<str:id>/": lambda world: (
         f"/api/v1/institution/doctors/{world['objects']['doctors.record'].pk}/"
     ),
 }
