@@ -556,3 +556,20 @@ def test_demo_data_fills_every_list_of_both_institutions_and_loads_once():
     other = User.objects.get(username="xyceadmin")  # 湘雅测试医院: filings and 多地点 both ways
     for kind in ("main", "filed_out", "filed_in", "locations_out", "locations_in"):
         assert getattr(selectors, f"{kind}_doctor_list_for")(user=other).exists(), kind
+
+
+def test_the_data_migration_fills_sex_and_birth_date_of_existing_records(x):
+    """registrations 0005: records written before the columns existed get them from their (decrypted) ID number."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("registrations.migrations.0005_doctors_sex_birth")
+    older = record(x, id_number=make_resident_id("430102", "19660606", "311"))
+    passport = record(x, id_number="", id_type="passport")
+    PracticeRecord.objects.update(sex="", birth_date=None)
+    migration.fill(apps, None)
+    older.refresh_from_db()
+    passport.refresh_from_db()
+    assert (older.sex, older.birth_date) == ("M", dt.date(1966, 6, 6))
+    assert (passport.sex, passport.birth_date) == ("", None)
