@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Case, CharField, Exists, OuterRef, Prefetch, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -383,3 +384,38 @@ def doctor_basic_info(user: User, records: DoctorRecords) -> BasicInfo:
         info.school = record.school or info.school
         info.major = record.major or info.major
     return info
+
+
+class AccountState:
+    """医师账户状态 in the console's doctor lists (INS-5), as `with_account_state` annotates it."""
+
+    ACTIVATED = "activated"
+    UNACTIVATED = "unactivated"
+    NONE = "none"
+    LABELS = {ACTIVATED: _("已激活"), UNACTIVATED: _("未激活"), NONE: _("尚未注册账户")}
+
+
+def with_account_state(queryset: QuerySet, *, record: str = "") -> QuerySet:
+    """``account_state`` on each row: the doctor account matching the record's ID digest and name, if any.
+
+    `record` is the path from the rows to their practice record ("record__" for filings). One subquery in
+    the list's own query: the unique doctor account per ID digest makes it one row at most.
+    """
+    accounts = (
+        User.objects.filter(
+            role=User.Role.DOCTOR,
+            id_number_digest=OuterRef(f"{record}id_number_digest"),
+            real_name=OuterRef(f"{record}real_name"),
+        )
+        .exclude(id_number_digest="")
+        .annotate(
+            state=Case(
+                When(activated_at__isnull=False, then=Value(AccountState.ACTIVATED)),
+                default=Value(AccountState.UNACTIVATED),
+            )
+        )
+        .values("state")[:1]
+    )
+    return queryset.annotate(
+        account_state=Coalesce(Subquery(accounts, output_field=CharField()), Value(AccountState.NONE))
+    )

@@ -1,13 +1,31 @@
 """Practice records (SPEC §6), multi-institution filings and old 多地点 records, the doctor's information
 changes under the institution's review (REG-8, INS-7) and the console's doctor lookups (INS-8)."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from docregsys.identity.crypto import EncryptedIdentity
+from docregsys.identity.crypto import EncryptedIdentity, IdType, decrypt_id_number
+from docregsys.identity.normalize import normalize_id_number
 from docregsys.reference.models import Category, Level, PracticeScope
+
+
+def resident_sex_birth(id_type: str, number: str) -> tuple[str, dt.date | None]:
+    """("M"/"F", birth date) read off an 18-character resident ID number; ("", None) for anything else.
+
+    Lenient on purpose: a record is what the registration system holds, not input to validate again.
+    """
+    number = normalize_id_number(number or "")
+    if id_type != IdType.RESIDENT or len(number) != 18 or not number[:17].isdigit():
+        return "", None
+    try:
+        birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return "", None
+    return ("M" if int(number[16]) % 2 else "F"), birth
 
 
 class PracticeRecord(EncryptedIdentity):
@@ -17,6 +35,10 @@ class PracticeRecord(EncryptedIdentity):
     account: records exist before their doctor signs up (ACC-3 matches them), and an account that
     an institution revokes (INS-9) leaves them in place.
     """
+
+    class Sex(models.TextChoices):
+        MALE = "M", _("男")
+        FEMALE = "F", _("女")
 
     class State(models.TextChoices):
         VALID = "valid", _("有效")
@@ -63,6 +85,10 @@ class PracticeRecord(EncryptedIdentity):
         related_name="practice_records",
     )
     info_reviewed_at = models.DateTimeField(_("审核日期"), null=True, blank=True)  # last approved change
+    # Read off the ID number when it is set, so that lists of thousands of doctors show 性别 and 年龄
+    # without decrypting a number per row (INS-5, INS-11).
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, blank=True, editable=False)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -72,6 +98,27 @@ class PracticeRecord(EncryptedIdentity):
 
     def __str__(self):
         return f"{self.real_name} {self.location} {self.get_state_display()}"
+
+    def set_id_number(self, value: str) -> None:
+        super().set_id_number(value)
+        self.sex, self.birth_date = resident_sex_birth(self.id_type, value)
+
+    def save(self, *args, **kwargs):
+        # Bulk paths (the factories, imports) write the identity columns directly: fill in once here.
+        if self.id_number_cipher and not self.sex and self.birth_date is None:
+            self.sex, self.birth_date = resident_sex_birth(
+                self.id_type, decrypt_id_number(self.id_number_cipher)
+            )
+        super().save(*args, **kwargs)
+
+    @property
+    def age(self) -> int | None:
+        """Whole years today, from the birth date in the ID number."""
+        if self.birth_date is None:
+            return None
+        today = dt.date.today()
+        born = self.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
 class MultiInstitutionFiling(models.Model):

@@ -2,7 +2,20 @@
 
 import datetime as dt
 
-from django.db.models import Case, CharField, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from docregsys.reference.models import Category, Level, PracticeScope
 from docregsys.reference.selectors import is_officer, within_reach
 
-from .models import DoctorLookup, PracticeRecord, ProfileChange
+from .models import DoctorLookup, ExtraLocation, MultiInstitutionFiling, PracticeRecord, ProfileChange
 
 
 def practice_records_for_digest(digest: str) -> QuerySet[PracticeRecord]:
@@ -118,8 +131,6 @@ AGE_BANDS = (  # (label, highest age or None): INS-11's 年龄段
     ("60岁及以上", None),
 )
 UNKNOWN = _("未填写")
-# A 27-character 资格证书编码 carries the holder's resident ID from its 10th character: its birth date is 16–23.
-_CERTIFICATE_WITH_BIRTH_DATE = r"^[0-9]{15}(19|20)[0-9]{6}[0-9]{3}[0-9X]$"
 
 
 def _birth_cutoff(today: dt.date, years: int) -> dt.date:
@@ -147,46 +158,18 @@ def _counts(qs, expression, labels=None) -> list[tuple[str, int]]:
 
 
 def _sex_counts(qs) -> list[tuple[str, int]]:
-    """性别: the ``sex`` column once the model has one; until then the parity of the 17th character of the
-    resident ID, which survives in the stored mask (4301**********0231)."""
-    fields = {f.name: f for f in PracticeRecord._meta.get_fields()}
-    if "sex" in fields:
-        return _counts(qs, F("sex"), dict(fields["sex"].choices or ()))
-    digit = Case(
-        When(
-            Q(id_type="resident") & Q(id_number_masked__regex=r"^.{16}[0-9].$"),
-            then=Substr("id_number_masked", 17, 1),
-        ),
-        default=Value(""),
-        output_field=CharField(),
-    )
-    labels = {d: (_("男") if int(d) % 2 else _("女")) for d in "0123456789"}
-    return _counts(qs, digit, labels)
+    """性别: the ``sex`` column, filled from the resident ID number when the record's ID is set."""
+    return _counts(qs, F("sex"), dict(PracticeRecord.Sex.choices))
 
 
 def _age_band_counts(qs, today: dt.date) -> list[tuple[str, int]]:
-    """年龄段 on the day: the ``birth_date`` column once the model has one; until then the birth date inside
-    the 27-character 资格证书编码 (compared as YYYYMMDD text)."""
-    if "birth_date" in {f.name for f in PracticeRecord._meta.get_fields()}:
-        birth, known = F("birth_date"), Q(birth_date__isnull=False)
-
-        def cutoff(years):
-            return _birth_cutoff(today, years)
-    else:
-        birth, known = (
-            Substr("qualification_number", 16, 8),
-            Q(qualification_number__regex=_CERTIFICATE_WITH_BIRTH_DATE),
-        )
-
-        def cutoff(years):
-            return _birth_cutoff(today, years).strftime("%Y%m%d")
-
-    whens = [When(~known, then=Value(""))]
+    """年龄段 on the day, from the ``birth_date`` column (filled like ``sex``)."""
+    whens = [When(birth_date__isnull=True, then=Value(""))]
     for label, highest in AGE_BANDS:
-        condition = Q() if highest is None else Q(_birth__gt=cutoff(highest + 1))
-        whens.append(When(known & condition, then=Value(str(label))))
+        condition = Q() if highest is None else Q(birth_date__gt=_birth_cutoff(today, highest + 1))
+        whens.append(When(condition, then=Value(str(label))))
     band = Case(*whens, default=Value(""), output_field=CharField())
-    counts = dict(_counts(qs.annotate(_birth=birth), band))
+    counts = dict(_counts(qs, band))
     order = [str(label) for label, _h in AGE_BANDS] + [str(UNKNOWN)]
     return [(label, counts[label]) for label in order if label in counts]
 
@@ -222,3 +205,108 @@ def institution_statistics_for(*, user, today: dt.date | None = None) -> dict:
         "total": qs.count(),
         "dimensions": [(key, title, counts[key]()) for key, title in STATISTICS_DIMENSIONS],
     }
+
+
+# ------------------------------------------------------------------------------ INS-5: the console's lists
+# Each list starts from the officer's institution and is empty for anyone else (deny by default). The
+# record lists (main, archived) hold PracticeRecords; the filing and 多地点 lists hold one row per
+# filing or location, with its record.
+
+
+def _officer_institution_id(user) -> int | None:
+    return user.institution_id if is_officer(user) else None
+
+
+def _scopes_prefetch(prefix: str = "") -> Prefetch:
+    return Prefetch(f"{prefix}scopes", queryset=PracticeScope.objects.order_by("order", "code"))
+
+
+def _records(institution_id: int | None, state: str) -> QuerySet[PracticeRecord]:
+    if institution_id is None:
+        return PracticeRecord.objects.none()
+    return (
+        PracticeRecord.objects.filter(main_institution_id=institution_id, state=state)
+        .select_related("department", "main_institution")
+        .prefetch_related(_scopes_prefetch())
+        .order_by("real_name", "pk")
+    )
+
+
+def main_doctor_list_for(*, user) -> QuerySet[PracticeRecord]:
+    """主执业机构在本院医师: valid records whose main institution is the officer's."""
+    return _records(_officer_institution_id(user), PracticeRecord.State.VALID)
+
+
+def archived_doctor_list_for(*, user) -> QuerySet[PracticeRecord]:
+    """本院备案医师: records of the officer's institution in state 备案 (调离, 退休 …)."""
+    return _records(_officer_institution_id(user), PracticeRecord.State.FILED)
+
+
+def _filings(**scope) -> QuerySet[MultiInstitutionFiling]:
+    return (
+        MultiInstitutionFiling.objects.filter(
+            state=MultiInstitutionFiling.State.VALID, record__state=PracticeRecord.State.VALID, **scope
+        )
+        .select_related("record", "institution", "record__main_institution")
+        .prefetch_related(_scopes_prefetch(), _scopes_prefetch("record__"))
+        .order_by("record__real_name", "pk")
+    )
+
+
+def filed_out_doctor_list_for(*, user) -> QuerySet[MultiInstitutionFiling]:
+    """本院多执业机构备案医师: valid filings elsewhere of the officer's institution's own doctors."""
+    mine = _officer_institution_id(user)
+    if mine is None:
+        return MultiInstitutionFiling.objects.none()
+    return _filings(record__main_institution_id=mine).exclude(institution_id=mine)
+
+
+def filed_in_doctor_list_for(*, user) -> QuerySet[MultiInstitutionFiling]:
+    """外院在本院多执业机构医师: valid filings at the officer's institution of other institutions' doctors."""
+    mine = _officer_institution_id(user)
+    if mine is None:
+        return MultiInstitutionFiling.objects.none()
+    return _filings(institution_id=mine).exclude(record__main_institution_id=mine)
+
+
+def _locations(**scope) -> QuerySet[ExtraLocation]:
+    return (
+        ExtraLocation.objects.filter(
+            state=ExtraLocation.State.VALID, record__state=PracticeRecord.State.VALID, **scope
+        )
+        .select_related("record", "institution", "location", "record__main_institution")
+        .prefetch_related(_scopes_prefetch("record__"))
+        .order_by("record__real_name", "pk")
+    )
+
+
+def locations_out_doctor_list_for(*, user) -> QuerySet[ExtraLocation]:
+    """本院多地点医师: valid 多地点 elsewhere of the officer's institution's own doctors."""
+    mine = _officer_institution_id(user)
+    if mine is None:
+        return ExtraLocation.objects.none()
+    return _locations(record__main_institution_id=mine).exclude(institution_id=mine)
+
+
+def locations_in_doctor_list_for(*, user) -> QuerySet[ExtraLocation]:
+    """多地点执业在本院医师: valid 多地点 at the officer's institution of other institutions' doctors."""
+    mine = _officer_institution_id(user)
+    if mine is None:
+        return ExtraLocation.objects.none()
+    return _locations(institution_id=mine).exclude(record__main_institution_id=mine)
+
+
+def doctor_record_list_for(*, user) -> QuerySet[PracticeRecord]:
+    """Records an officer may open (查看详细信息): main institution theirs, or a valid filing or 多地点 there."""
+    mine = _officer_institution_id(user)
+    if mine is None:
+        return PracticeRecord.objects.none()
+    filed_here = MultiInstitutionFiling.objects.filter(
+        record=OuterRef("pk"), institution_id=mine, state=MultiInstitutionFiling.State.VALID
+    )
+    located_here = ExtraLocation.objects.filter(
+        record=OuterRef("pk"), institution_id=mine, state=ExtraLocation.State.VALID
+    )
+    return PracticeRecord.objects.filter(
+        Q(main_institution_id=mine) | Exists(filed_here) | Exists(located_here)
+    )
