@@ -1,7 +1,9 @@
 """API error shape (API-1): every error is {"errors": [{"field", "code", "message"}]} in Chinese."""
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -77,3 +79,12 @@ def error_response(
     message, *, code: str, field: str | None = None, status_code: int = status.HTTP_400_BAD_REQUEST
 ):
     return Response({"errors": [{"field": field, "code": code, "message": str(message)}]}, status=status_code)
+
+
+def not_found(request, exception=None):
+    """handler404: under /api/ a JSON answer in the error shape (a path converter that does not match, such
+    as ``/departments/1.5/``, never reaches DRF); elsewhere Django's page."""
+    if request.path.startswith("/api/"):
+        error = {"field": None, "code": "not_found", "message": _("未找到。")}
+        return JsonResponse({"errors": [error]}, status=404, json_dumps_params={"ensure_ascii": False})
+    return defaults.page_not_found(request, exception)

@@ -11,6 +11,8 @@ from accounts.views import doctor as doctor_views
 
 from .health import healthz
 
+handler404 = "docregsys.api.not_found"
+
 admin.site.site_header = _("医师电子化注册信息系统 · 审批管理")
 admin.site.site_title = _("医师电子化注册审批管理")
 admin.site.index_title = _("审批管理")

@@ -165,10 +165,13 @@ def _sex_counts(qs) -> list[tuple[str, int]]:
 def _age_band_counts(qs, today: dt.date) -> list[tuple[str, int]]:
     """年龄段 on the day, from the ``birth_date`` column (filled like ``sex``)."""
     whens = [When(birth_date__isnull=True, then=Value(""))]
+    oldest = ""
     for label, highest in AGE_BANDS:
-        condition = Q() if highest is None else Q(birth_date__gt=_birth_cutoff(today, highest + 1))
-        whens.append(When(condition, then=Value(str(label))))
-    band = Case(*whens, default=Value(""), output_field=CharField())
+        if highest is None:
+            oldest = str(label)  # born on or before the last cutoff: the default
+        else:
+            whens.append(When(birth_date__gt=_birth_cutoff(today, highest + 1), then=Value(str(label))))
+    band = Case(*whens, default=Value(oldest), output_field=CharField())
     counts = dict(_counts(qs, band))
     order = [str(label) for label, _h in AGE_BANDS] + [str(UNKNOWN)]
     return [(label, counts[label]) for label in order if label in counts]

@@ -48,7 +48,7 @@ def test_a_new_officer_logs_in_with_the_sms_password_and_code(live_server, page,
 
     page.goto(live_server.url + "/institution/")
     page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码", exact=True).fill(password)
+    page.locator("#id_password").fill(password)
     page.get_by_label("验证码").fill("PASSED")
     screenshot(page, f"entrance-login-{size}")
     assert no_horizontal_scroll(page, width)

@@ -51,7 +51,7 @@ def known_set(institutions):
         main_institution=x, level=Level.ASSISTANT, **person("19960602", "242")
     )  # 女, 29 (30 tomorrow)
     second.scopes.set([internal, surgery])
-    PracticeRecordFactory(  # 女, birth unknown (no 27-character certificate number)
+    PracticeRecordFactory(  # 女, 66 on TODAY (born 1960-06-01)
         main_institution=x,
         category=Category.TCM,
         title="主治医师",
@@ -84,10 +84,10 @@ def test_statistics_count_the_known_set_by_every_dimension(known_set, officer_x)
     assert dims["title"] == {"主任医师": 1, "主治医师": 1, "未填写": 1}
     assert dims["department"] == {"内科": 2, "未填写": 1}
     assert dims["sex"] == {"男": 1, "女": 2}
-    assert dims["age"] == {"30–39岁": 1, "30岁以下": 1, "未填写": 1}
-    # The age bands come in their own order, the unknown last.
+    assert dims["age"] == {"30–39岁": 1, "30岁以下": 1, "60岁及以上": 1}
+    # The age bands come in their own order (the unknown, when there is one, last).
     age = next(counts for key, _t, counts in data["dimensions"] if key == "age")
-    assert [label for label, _n in age] == ["30岁以下", "30–39岁", "未填写"]
+    assert [label for label, _n in age] == ["30岁以下", "30–39岁", "60岁及以上"]
 
 
 def test_age_bands_turn_on_the_birthday(known_set, officer_x):
@@ -97,7 +97,7 @@ def test_age_bands_turn_on_the_birthday(known_set, officer_x):
             "dimensions"
         ]
     }
-    assert dims["age"] == {"30–39岁": 2, "未填写": 1}
+    assert dims["age"] == {"30–39岁": 2, "60岁及以上": 1}
 
 
 def test_statistics_are_per_institution(known_set, officer_y):

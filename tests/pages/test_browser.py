@@ -87,7 +87,7 @@ def test_officer_and_reviewer_headers(live_server, page, screenshot, sms_inbox):
     assert "/institution/" in page.get_by_role("alert").inner_text()
     page.goto(live_server.url + "/institution/")
     page.get_by_label("用户名").fill("officer01")
-    page.get_by_label("登录密码").fill("Passw0rd2024")
+    page.locator("#id_password").fill("Passw0rd2024")
     page.get_by_label("验证码").fill("PASSED")
     page.get_by_role("button", name="登录", exact=True).click()
     page.wait_for_url(live_server.url + "/institution/login/code/")
