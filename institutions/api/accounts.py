@@ -3,7 +3,6 @@ revocation and login reset (API-1). Doctors are named by their account id, never
 institution's doctor is a 404.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
@@ -18,19 +17,14 @@ from accounts.services.activation import activation_code_issue, activation_code_
 from accounts.services.recovery import doctor_login_reset_by_institution
 from accounts.services.revocation import REASON_MAX, doctor_account_revoke
 from docregsys.openapi import refusals
-from docregsys.reference.selectors import is_officer
+
+from .officers import console_officer
 
 TAGS = ["institution"]
 
 
-def _officer(request):
-    if not is_officer(request.user) or request.user.is_superuser:
-        raise PermissionDenied
-    return request.user
-
-
 def _doctor(request, pk: int):
-    return get_object_or_404(doctor_account_list_for(user=_officer(request)), pk=pk)
+    return get_object_or_404(doctor_account_list_for(user=console_officer(request)), pk=pk)
 
 
 class ActivationRowSerializer(serializers.Serializer):
@@ -62,7 +56,7 @@ class ActivationList(generics.ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        doctors = doctor_account_list_for(user=_officer(self.request))
+        doctors = doctor_account_list_for(user=console_officer(self.request))
         form = DoctorNameSearchForm(self.request.query_params)
         if not form.is_valid():
             return doctors.none()
@@ -112,7 +106,7 @@ class IssueAllSerializer(serializers.Serializer):
 @api_view(["POST"])
 def activation_issue_all(request):
     """INS-4 为全部符合条件的医师生成激活码: every eligible doctor of the institution, in one request."""
-    officer = _officer(request)
+    officer = console_officer(request)
     serializer = IssueAllInputSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     count = activation_code_issue_all(

@@ -15,6 +15,7 @@ from docregsys.openapi import refusals
 from registrations.selectors import doctor_record_list_for
 
 from ..views.doctor_lists import ALL, KINDS, NO, YES, filtered, record_of
+from .officers import is_console_officer
 
 
 def _not_officer():
@@ -29,10 +30,6 @@ def _not_found():
     return error_response(
         _("未找到该医师，或不在本院范围内。"), code="not_found", status_code=status.HTTP_404_NOT_FOUND
     )
-
-
-def _is_officer(user) -> bool:
-    return bool(user.is_authenticated and user.is_officer and not user.is_superuser and user.institution_id)
 
 
 class DoctorRowSerializer(serializers.Serializer):
@@ -134,7 +131,7 @@ _FILTERS = [
 @api_view(["GET"])
 def doctor_list(request):
     """One of the six INS-5 lists of the officer's institution, filtered and paged like the page."""
-    if not _is_officer(request.user):
+    if not is_console_officer(request.user):
         return _not_officer()
     kind = KINDS.get(request.query_params.get("kind", ""))
     if kind is None:
@@ -210,7 +207,7 @@ class DoctorDetailSerializer(serializers.Serializer):
 @api_view(["GET"])
 def doctor_detail(request, id: str):  # noqa: A002 - the path's name in the schema
     """A doctor the officer may see (main institution theirs, or filed / 多地点 there); others are 404."""
-    if not _is_officer(request.user):
+    if not is_console_officer(request.user):
         return _not_officer()
     if not id.isascii() or not id.isdigit() or len(id) > 18:  # the route takes any text: a JSON 404, not HTML
         return _not_found()

@@ -2,7 +2,6 @@
 
 from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework.permissions import IsAuthenticated
 
 from accounts.api.help import (
     ID,
@@ -16,19 +15,7 @@ from accounts.api.help import (
 from accounts.faq import OFFICER
 from docregsys.openapi import refusals
 
-
-class OfficerAsker(IsAuthenticated):
-    """Officers of an institution who have replaced their initial password (INS-1)."""
-
-    def has_permission(self, request, view):
-        user = request.user
-        return (
-            super().has_permission(request, view)
-            and user.is_officer
-            and not user.is_superuser
-            and bool(user.institution_id)
-            and not user.must_change_password
-        )
+from .officers import ConsoleOfficer
 
 
 @extend_schema_view(get=extend_schema(responses=FaqSerializer(many=True), tags=["institution"]))
@@ -36,7 +23,7 @@ class OfficerFaqListApi(FaqListApi):
     """常见问题列表: the institutions' FAQ."""
 
     audience = OFFICER
-    permission_classes = [OfficerAsker]
+    permission_classes = [ConsoleOfficer]
 
 
 @extend_schema_view(
@@ -50,14 +37,14 @@ class OfficerFaqListApi(FaqListApi):
 class OfficerQuestionListApi(QuestionListApi):
     """GET: the officer's own questions, newest first; POST: 向客服提问 (at most 10 a day)."""
 
-    permission_classes = [OfficerAsker]
+    permission_classes = [ConsoleOfficer]
 
 
 @extend_schema_view(get=extend_schema(parameters=[ID], tags=["institution"]))
 class OfficerQuestionDetailApi(QuestionDetailApi):
     """查看回复详情: one of the officer's own questions; another's is a 404."""
 
-    permission_classes = [OfficerAsker]
+    permission_classes = [ConsoleOfficer]
 
 
 urlpatterns = [

@@ -1,6 +1,5 @@
 """/api/v1/institution/reviews/: INS-7 本院医师信息审核 for REST clients — the queue, one request, the decision."""
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -17,15 +16,9 @@ from registrations.selectors import profile_change_list_for
 from registrations.services.profile import REASON_MAX_LENGTH, profile_change_approve, profile_change_reject
 
 from ..views.review import pending_changes_for
+from .officers import console_officer
 
 NOT_PENDING_CONFLICT = {"not_pending": 409}
-
-
-def _officer(request):
-    user = request.user
-    if not user.is_officer or user.is_superuser or not user.institution_id or user.must_change_password:
-        raise PermissionDenied
-    return user
 
 
 class ReviewItemSerializer(serializers.Serializer):
@@ -89,11 +82,13 @@ class ReviewList(ListAPIView):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no officer
             return ProfileChange.objects.none()
         name = normalize_text(self.request.query_params.get("name", ""))[:28]
-        return pending_changes_for(_officer(self.request), name=name)
+        return pending_changes_for(console_officer(self.request), name=name)
 
 
 def _change(request, pk):
-    return get_object_or_404(profile_change_list_for(user=_officer(request)).select_related("doctor"), pk=pk)
+    return get_object_or_404(
+        profile_change_list_for(user=console_officer(request)).select_related("doctor"), pk=pk
+    )
 
 
 class ReviewDetail(APIView):

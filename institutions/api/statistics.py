@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from registrations.selectors import institution_statistics_for, outside_record_list_for
 
-from .verify import console_officer
+from .officers import console_officer
 
 
 class CountSerializer(serializers.Serializer):

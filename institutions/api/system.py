@@ -4,7 +4,6 @@ The same services as the console pages; every object is fetched through the offi
 institution's department or record is a 404.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
@@ -20,19 +19,7 @@ from institutions.selectors import authority_settings_of, department_list_for, d
 from institutions.services import department_create, department_delete, institution_authority_set
 from registrations.selectors import practice_record_list_for
 
-
-def _officer(request):
-    """Officers of an institution who have changed their initial password; everyone else 403."""
-    user = request.user
-    if (
-        not user.is_authenticated
-        or not user.is_officer
-        or user.is_superuser
-        or not user.institution_id
-        or user.must_change_password
-    ):
-        raise PermissionDenied
-    return user
+from .officers import console_officer
 
 
 class AuthorityOutSerializer(serializers.Serializer):
@@ -64,7 +51,7 @@ class AuthoritiesView(APIView):
     @extend_schema(responses={200: AuthoritySettingSerializer(many=True)}, tags=["institution"])
     def get(self, request):
         """The four categories with their current authority and the allowed choices."""
-        return Response(_settings(_officer(request)))
+        return Response(_settings(console_officer(request)))
 
     @extend_schema(
         request=AuthoritySetSerializer,
@@ -73,7 +60,7 @@ class AuthoritiesView(APIView):
     )
     def put(self, request):
         """Set one category's authority; refused (400, authority_not_allowed) outside the county, city, province."""
-        user = _officer(request)
+        user = console_officer(request)
         serializer = AuthoritySetSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         institution_authority_set(
@@ -107,7 +94,7 @@ class DepartmentsView(APIView):
     @extend_schema(responses={200: DepartmentSerializer(many=True)}, tags=["institution"])
     def get(self, request):
         """The institution's departments with their treatment subjects."""
-        user = _officer(request)
+        user = console_officer(request)
         return Response(DepartmentSerializer(departments_of(user.institution_id), many=True).data)
 
     @extend_schema(
@@ -115,7 +102,7 @@ class DepartmentsView(APIView):
     )
     def post(self, request):
         """Add a department (name unique in the institution, one or more subjects)."""
-        user = _officer(request)
+        user = console_officer(request)
         serializer = DepartmentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         department = department_create(
@@ -132,7 +119,7 @@ class DepartmentsView(APIView):
 @api_view(["DELETE"])
 def department_detail(request, pk: int):
     """Delete a department; refused (400, department_in_use) while doctors are assigned to it (INS-3)."""
-    user = _officer(request)
+    user = console_officer(request)
     department = get_object_or_404(department_list_for(user=user).select_related("institution"), pk=pk)
     department_delete(actor=user, department=department)
     return Response(status=status.HTTP_204_NO_CONTENT)
@@ -155,7 +142,7 @@ class RecordDepartmentOutSerializer(serializers.Serializer):
 @api_view(["POST"])
 def record_department(request, pk: int):
     """Set the department of an activated doctor's valid record of this institution (INS-3)."""
-    user = _officer(request)
+    user = console_officer(request)
     record = get_object_or_404(practice_record_list_for(user=user), pk=pk)
     serializer = RecordDepartmentSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)

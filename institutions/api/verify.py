@@ -1,6 +1,6 @@
 """/api/v1/institution/verify/…/: INS-8 医师验证 for REST clients: POST {"id_number"} → what the records say."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -10,19 +10,11 @@ from rest_framework.response import Response
 
 from docregsys.identity.validators import validate_resident_id
 from docregsys.openapi import refusals
-from docregsys.reference.selectors import is_officer
 from registrations.models import DoctorLookup
 from registrations.services.lookups import doctor_lookup
 
 from ..views.verify import lookup_cards
-
-
-def console_officer(request):
-    """The console's officer, as the pages have it (officer_required): anyone else is refused with 403."""
-    user = request.user
-    if not is_officer(user) or user.is_superuser or user.must_change_password:
-        raise PermissionDenied
-    return user
+from .officers import console_officer
 
 
 class LookupInputSerializer(serializers.Serializer):
