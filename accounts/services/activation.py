@@ -21,8 +21,8 @@ from simple_history.utils import bulk_create_with_history
 
 from docregsys.exceptions import TransitionRefused
 from docregsys.identity.normalize import normalize_code
-from docregsys.messaging.models import Channel, OutboundMessage
-from docregsys.messaging.services import message_enqueue, outbox_kick
+from docregsys.messaging.models import Channel
+from docregsys.messaging.services import message_enqueue, message_enqueue_many
 from qualifications.models import ExamResult, QualificationCertificate
 from registrations.models import PracticeRecord
 
@@ -365,10 +365,6 @@ def _issue_batch(ids: list[int], *, institution, issued_by: User | None, renew: 
         messages = []
         for record in records:
             channel, destination, body, subject = _code_message(record, institution)
-            messages.append(
-                OutboundMessage(channel=channel, destination=destination, body=body, subject=subject)
-            )
-        # message_enqueue writes one row at a time; the outbox's rows are the same, written at once.
-        OutboundMessage.objects.bulk_create(messages)
-        transaction.on_commit(outbox_kick)
+            messages.append({"channel": channel, "destination": destination, "body": body, "subject": subject})
+        message_enqueue_many(messages)
     return len(records)

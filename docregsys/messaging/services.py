@@ -43,6 +43,15 @@ def message_enqueue(*, channel: str, destination: str, body: str, subject: str =
     return message
 
 
+def message_enqueue_many(messages: list[dict]) -> list[OutboundMessage]:
+    """`message_enqueue` for many messages at once ({channel, destination, body, subject?} each): one INSERT,
+    one kick after commit (INS-4 issues codes for a whole institution in one action)."""
+    rows = OutboundMessage.objects.bulk_create([OutboundMessage(**message) for message in messages])
+    if rows:
+        transaction.on_commit(outbox_kick)
+    return rows
+
+
 def outbox_kick() -> None:
     """Ask a worker to drain now. Never raises: with the broker down, the periodic retry sends later."""
     from .tasks import outbox_drain
