@@ -49,6 +49,7 @@ from registrations.models import PracticeRecord, ProfileChange
 from registrations.selectors import practice_record_list_for
 
 from . import officer_required
+from .system import AUTHORITY_HEADINGS
 
 PENDING = "console_login_pending"
 PENDING_SECONDS = 15 * 60  # the code step must follow the password step within this time
@@ -242,7 +243,9 @@ def home(request):
         s.category: s.authority
         for s in InstitutionAuthority.objects.filter(institution=institution).select_related("authority")
     }
-    authorities = [(label, settings_by_category.get(value)) for value, label in Category.choices]
+    authorities = [
+        (AUTHORITY_HEADINGS[value], settings_by_category.get(value)) for value, _label in Category.choices
+    ]
     doctors = (
         practice_record_list_for(user=officer)
         .filter(state=PracticeRecord.State.VALID)
