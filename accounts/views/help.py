@@ -27,9 +27,8 @@ def help_faq(request, slug):
     return render(request, "accounts/help/faq.html", {"faq": faq, "layout": layout_for(request.user)})
 
 
-@doctor_required
-def help_ask(request):
-    """我要提问: the form (POST asks) and the doctor's questions with their replies."""
+def question_form_handled(request, *, done_url: str, asked_message):
+    """我要提问 / 向客服提问, for doctors and officers alike: (form, redirect once asked, else None)."""
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -37,8 +36,17 @@ def help_ask(request):
         except TransitionRefused as exc:
             exc.add_to_form(form)
         else:
-            messages.success(request, ASKED)
-            return redirect("accounts:help_ask")
+            messages.success(request, asked_message)
+            return form, redirect(done_url)
+    return form, None
+
+
+@doctor_required
+def help_ask(request):
+    """我要提问: the form (POST asks) and the doctor's questions with their replies."""
+    form, done = question_form_handled(request, done_url="accounts:help_ask", asked_message=ASKED)
+    if done is not None:
+        return done
     context = {"form": form, "page": paginate(request, question_list_for(user=request.user))}
     return render(request, "accounts/help/ask.html", context)
 

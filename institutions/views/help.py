@@ -1,16 +1,13 @@
 """Console pages: 综合信息 → 客服中心 (INS-12): 常见问题列表, 向客服提问 and the officer's own questions."""
 
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.faq import OFFICER, faq_get, faq_list_for
-from accounts.forms.help import QuestionForm
 from accounts.selectors import question_list_for
-from accounts.services.help import question_ask
-from docregsys.exceptions import TransitionRefused
+from accounts.views.help import question_form_handled
 
 from . import officer_required
 from .tables import paginate
@@ -21,15 +18,9 @@ ASKED = _("您的问题已提交，客服人员将第一时间回答您的问题
 @officer_required
 def help_centre(request):
     """客服中心: the FAQ table, the 向客服提问 form (POST asks) and the officer's questions with replies."""
-    form = QuestionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            question_ask(asker=request.user, **form.cleaned_data)
-        except TransitionRefused as exc:
-            exc.add_to_form(form)
-        else:
-            messages.success(request, ASKED)
-            return redirect("console:help")
+    form, done = question_form_handled(request, done_url="console:help", asked_message=ASKED)
+    if done is not None:
+        return done
     context = {
         "faqs": faq_list_for(OFFICER),
         "form": form,
