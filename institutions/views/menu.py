@@ -50,6 +50,11 @@ def _url(name: str) -> str | None:
         return None
 
 
+def _section(url: str) -> str:
+    """/institution/doctors/main/ → /institution/doctors/: the first two segments of a console URL."""
+    return "/".join(url.split("/")[:3]) + "/"
+
+
 def console_menu(path: str):
     """(top items, sub items of the current top menu) as lists of (label, url, current)."""
     top, sub = [], []
@@ -57,7 +62,9 @@ def console_menu(path: str):
         links = [(sub_label, url) for sub_label, name in entries if (url := _url(name))]
         if not links:
             continue
-        current = any(path == url or path.startswith(url) for _label, url in links)
+        # A menu is current on its pages and on the pages under the same section (a doctor's detail page
+        # /institution/doctors/5/ belongs to 本院执业医师信息 like /institution/doctors/main/).
+        current = any(path.startswith(url) or path.startswith(_section(url)) for _label, url in links)
         top.append((label, links[0][1], current))
         if current:
             sub = [(sub_label, url, path == url or path.startswith(url)) for sub_label, url in links]
