@@ -207,15 +207,6 @@ def mask_activation_code(code: str | None) -> str:
     return f"{code[:2]}...{code[-1:]}"
 
 
-def sex_of(user: User) -> str:
-    """男 / 女 from an 18-character resident ID number (empty for other documents); no query."""
-    if user.id_type != "resident" or not user.id_number_cipher:
-        return ""
-    number = user.id_number
-    if len(number) != 18 or not number[16].isdigit():
-        return ""
-    return str(_("男") if int(number[16]) % 2 else _("女"))
-
 
 @dataclass
 class ActivationRow:

@@ -18,7 +18,6 @@ from accounts.selectors import (
     activation_rows,
     doctor_account_list_for,
     doctor_account_records,
-    sex_of,
 )
 from accounts.services.activation import activation_code_issue, activation_code_issue_all
 from accounts.services.recovery import doctor_login_reset_by_institution
@@ -142,6 +141,11 @@ def activation_issue_all(request):
 # ------------------------------------------------------------------------------ 撤销医师账户 (INS-9)
 
 
+def _sex(record) -> str:
+    """性别 as the record holds it (filled from the resident ID number): no decryption per row."""
+    return record.get_sex_display() if record is not None else ""
+
+
 @officer_required
 @require_GET
 def revoke(request):
@@ -149,7 +153,7 @@ def revoke(request):
     form, doctors = _doctors(request)
     page = paginate(request, doctors)
     records = doctor_account_records(page.object_list)
-    rows = [(doctor, sex_of(doctor), records.get(doctor.pk)) for doctor in page.object_list]
+    rows = [(doctor, _sex(records.get(doctor.pk)), records.get(doctor.pk)) for doctor in page.object_list]
     return render(request, "institutions/accounts/revoke.html", {"form": form, "page": page, "rows": rows})
 
 
@@ -171,7 +175,7 @@ def revoke_confirm(request, pk: int):
             )
             return redirect("console:revoke")
     record = doctor_account_records([doctor]).get(doctor.pk)
-    context = {"doctor": doctor, "sex": sex_of(doctor), "record": record, "form": form}
+    context = {"doctor": doctor, "sex": _sex(record), "record": record, "form": form}
     return render(request, "institutions/accounts/revoke_confirm.html", context)
 
 
