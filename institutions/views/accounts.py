@@ -187,8 +187,33 @@ def revoke_confirm(request, pk: int):
 def accounts(request):
     """本院医师账户管理: the accounts of the doctors here, with 重置登录密码."""
     form, doctors = _doctors(request)
+    if (fmt := export_format(request)) is not None:
+        rows = (
+            (
+                d.real_name,
+                d.id_number_masked,
+                d.username,
+                d.phone_masked if d.phone else "",
+                str(_("已激活") if d.activated_at else _("未激活")),
+                _stamp(d.date_joined),
+                _stamp(d.last_login),
+            )
+            for d in doctors.iterator(chunk_size=500)
+        )
+        return export_response(fmt, name="本院医师账户管理", headers=ACCOUNT_HEADERS, rows=rows)
     page = paginate(request, doctors)
     return render(request, "institutions/accounts/accounts.html", {"form": form, "page": page})
+
+
+ACCOUNT_HEADERS = (
+    _("姓名"),
+    _("身份证号"),
+    _("用户名"),
+    _("手机"),
+    _("是否激活"),
+    _("注册时间"),
+    _("最近登录"),
+)
 
 
 @officer_required

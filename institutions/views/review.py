@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -22,7 +23,7 @@ from registrations.selectors import practice_record_list_for, profile_change_lis
 from registrations.services.profile import REASON_MAX_LENGTH, profile_change_approve, profile_change_reject
 
 from . import officer_required
-from .tables import paginate
+from .tables import export_format, export_response, paginate
 
 
 class InfoReviewFilterForm(forms.Form):
@@ -57,8 +58,26 @@ def info_reviews(request):
     """本院医师信息审核: 医师姓名 [查询]; 姓名, 身份证号, 注册时间, 信息是否有更新, 操作 [审核]."""
     form = InfoReviewFilterForm(request.GET or None)
     name = normalize_text(form.cleaned_data["name"]) if form.is_valid() else ""
-    page = paginate(request, pending_changes_for(request.user, name=name))
+    changes = pending_changes_for(request.user, name=name)
+    if (fmt := export_format(request)) is not None:
+        rows = (
+            (
+                c.doctor.real_name,
+                c.doctor.id_number_masked,
+                timezone.localtime(c.doctor.date_joined).strftime("%Y-%m-%d %H:%M:%S"),
+                " ".join(
+                    str(t) for t, on in ((INFO_UPDATED, c.info_changed), (PHOTO_UPDATED, c.photo)) if on
+                ),
+            )
+            for c in changes
+        )
+        return export_response(fmt, name="本院医师信息审核", headers=REVIEW_HEADERS, rows=rows)
+    page = paginate(request, changes)
     return render(request, "institutions/review/list.html", {"form": form, "page": page, "name": name})
+
+
+INFO_UPDATED, PHOTO_UPDATED = _("信息有更新"), _("相片有更新")
+REVIEW_HEADERS = (_("姓名"), _("身份证号"), _("注册时间"), _("信息是否有更新"))
 
 
 def _record_here(officer, doctor) -> PracticeRecord | None:

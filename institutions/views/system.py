@@ -6,12 +6,10 @@ records are fetched through the scoping selectors, so another institution's is a
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -20,9 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.selectors import department_member_list_for
 from accounts.services.departments import doctor_department_set
 from docregsys.exceptions import TransitionRefused
-from docregsys.identity.crypto import IdType
 from docregsys.identity.normalize import normalize_text
-from docregsys.identity.validators import validate_resident_id
 from docregsys.reference.models import Authority, Category, TreatmentSubject
 from institutions.selectors import (
     authority_settings_of,
@@ -34,7 +30,7 @@ from institutions.services import department_create, department_delete, institut
 from registrations.selectors import practice_record_list_for
 
 from . import officer_required
-from .tables import paginate
+from .tables import export_format, export_response, paginate
 
 # Seed 002 §3's headings (公卫, not 公共卫生).
 AUTHORITY_HEADINGS = {
@@ -188,23 +184,22 @@ class MemberDepartmentForm(forms.Form):
     page = forms.IntegerField(min_value=1, max_value=100000, required=False)
 
 
-def _sex_and_age(record, today: dt.date) -> tuple[str, int | None]:
-    """性别 and 年龄 read off a resident ID number (other documents: unknown)."""
-    if record.id_type != IdType.RESIDENT or not record.id_number_cipher:
-        return "", None
-    try:
-        resident = validate_resident_id(record.id_number, today=today)
-    except ValidationError:
-        return "", None
-    born = resident.birth_date
-    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-    return (_("男") if resident.sex == "M" else _("女")), age
-
-
 def _account_state(record) -> str:
     if record.activated:
         return _("已激活")
     return _("未激活") if record.has_account else _("未注册账户")
+
+
+MEMBER_HEADERS = (
+    _("姓名"),
+    _("性别"),
+    _("年龄"),
+    _("医师类别"),
+    _("医师级别"),
+    _("执业范围"),
+    _("医师账户状态"),
+    _("所在科室"),
+)
 
 
 @officer_required
@@ -215,12 +210,30 @@ def department_members(request):
     records = department_member_list_for(user=request.user)
     if filter_form.is_valid() and filter_form.cleaned_data["name"]:
         records = records.filter(real_name__contains=filter_form.cleaned_data["name"])
+    if (fmt := export_format(request)) is not None:
+        return export_response(
+            fmt,
+            name="本院医师所在科室信息维护",
+            headers=MEMBER_HEADERS,
+            rows=(
+                (
+                    r.real_name,
+                    r.get_sex_display(),
+                    r.age,
+                    r.get_category_display(),
+                    r.get_level_display(),
+                    "、".join(s.name for s in r.scopes.all()),
+                    str(_account_state(r)),
+                    r.department.name if r.department else "",
+                )
+                for r in records
+            ),
+        )
     page = paginate(request, records)
-    today = dt.date.today()
-    rows = []
-    for record in page.object_list:
-        sex, age = _sex_and_age(record, today)
-        rows.append({"record": record, "sex": sex, "age": age, "account": _account_state(record)})
+    rows = [
+        {"record": r, "sex": r.get_sex_display(), "age": r.age, "account": _account_state(r)}
+        for r in page.object_list
+    ]
     context = {
         "filter_form": filter_form,
         "page": page,
