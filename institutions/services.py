@@ -43,11 +43,10 @@ def institution_authority_set(*, actor, institution: Institution, category: str,
             code="authority_not_allowed",
             field="authority",
         )
-    setting = (
-        InstitutionAuthority.objects.select_for_update()
-        .filter(institution=institution, category=category)
-        .first()
-    )
+    # The institution's row is the lock: two officers setting a category for the first time at once would
+    # both find no setting to lock and both insert (the second a unique-constraint error).
+    Institution.objects.select_for_update().filter(pk=institution.pk).first()
+    setting = InstitutionAuthority.objects.filter(institution=institution, category=category).first()
     if setting is not None and setting.authority_id == authority.pk:
         return setting  # nothing changes: no history row
     setting = setting or InstitutionAuthority(institution=institution, category=category)
