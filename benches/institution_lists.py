@@ -88,14 +88,21 @@ def _world():
 
 
 def generate(doctors: int, seed: int = 5) -> None:
-    """`doctors` records at X (10% 备案), accounts for two thirds, filings and 多地点 both ways (bulk writes)."""
+    """`doctors` records at X (10% 备案), accounts for two thirds (checked; a third activated; one in ten with a
+    pending information change), filings and 多地点 both ways (bulk writes)."""
     from django.db import transaction
 
     from accounts.models import User
     from docregsys.identity.crypto import identity_columns
     from docregsys.reference.models import PracticeScope
     from institutions.models import Department
-    from registrations.models import ExtraLocation, MultiInstitutionFiling, PracticeRecord, resident_sex_birth
+    from registrations.models import (
+        ExtraLocation,
+        MultiInstitutionFiling,
+        PracticeRecord,
+        ProfileChange,
+        resident_sex_birth,
+    )
 
     (x, y, z), authority, _officer = _world()
     if PracticeRecord.objects.filter(main_institution=x).count() >= doctors:
@@ -133,11 +140,19 @@ def generate(doctors: int, seed: int = 5) -> None:
                     User(
                         username=f"benchdoc{i:06d}", real_name=name, role=User.Role.DOCTOR,
                         id_number_cipher=cipher, id_number_digest=digest, id_number_masked=masked,
-                        password="!", activated_at=now if i % 3 == 0 else None,
+                        password="!", activated_at=now if i % 3 == 0 else None, checked_at=now,
                     )
                 )  # fmt: skip
         records = PracticeRecord.objects.bulk_create(records, batch_size=2000)
-        User.objects.bulk_create(users, batch_size=2000)
+        users = User.objects.bulk_create(users, batch_size=2000)
+        # 本院医师信息审核: one doctor in ten with an information change waiting for the institution (REG-8).
+        ProfileChange.objects.bulk_create(
+            [
+                ProfileChange(doctor=u, institution=x, info_changed=True, title="主治医师")
+                for u in users[::10]
+            ],
+            batch_size=2000,
+        )
         through = PracticeRecord.scopes.through
         through.objects.bulk_create(
             [
