@@ -7,7 +7,7 @@ never reviewers or doctors. ID numbers appear masked only; the ciphertext never 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import SetPasswordMixin, UserChangeForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, SetPasswordMixin, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -202,6 +202,18 @@ class SuperuserChangeForm(UserChangeForm):
         return cleaned
 
 
+class OneTimePasswordChangeForm(AdminPasswordChangeForm):
+    """A password set in the admin is someone else's choice: an officer or a doctor replaces it at the next
+    login, like the initial password sent by SMS (INS-1)."""
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.must_change_password = user.is_officer or user.is_doctor
+        if commit:
+            user.save()
+        return user
+
+
 @admin.register(User)
 class UserAdmin(IdNumberSearchMixin, ReviewerScopedAdmin, SimpleHistoryAdmin, DjangoUserAdmin):
     """Reviewers: officer accounts in scope (no deleting: deactivate). Superuser: every account."""
@@ -217,6 +229,7 @@ class UserAdmin(IdNumberSearchMixin, ReviewerScopedAdmin, SimpleHistoryAdmin, Dj
     readonly_fields = ("id_number_masked", "id_type", "last_login", "date_joined", "phone_verified_at")
     add_form = OfficerCreationForm
     form = SuperuserChangeForm
+    change_password_form = OneTimePasswordChangeForm
 
     officer_add_fieldsets = ((None, {"fields": ("username", "real_name", "phone", "institution")}),)
     superuser_add_fieldsets = (

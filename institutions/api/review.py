@@ -18,7 +18,7 @@ from registrations.services.profile import REASON_MAX_LENGTH, profile_change_app
 from ..views.review import pending_changes_for
 from .officers import console_officer
 
-NOT_PENDING_CONFLICT = {"not_pending": 409}
+NOT_PENDING_CONFLICT = {"not_pending": 409, "no_valid_record_here": 409}
 
 
 class ReviewItemSerializer(serializers.Serializer):

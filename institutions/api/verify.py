@@ -78,7 +78,7 @@ def _lookup(kind: str, summary: str):
 
     view.__name__ = view.cls.__name__ = f"verify_{kind}"
     view.__doc__ = view.cls.__doc__ = (
-        f"INS-8 {summary}: audited; at most LOOKUP_DAILY_LIMIT a day per officer (429)."
+        f"INS-8 {summary}: audited; at most DOCTOR_LOOKUP_DAILY_LIMIT a day per officer (setting) (429)."
     )
     return view
 

@@ -102,21 +102,26 @@ def info_review(request, pk: int):
     reject_form = InfoRejectForm()
     status = 200
     if request.method == "POST":
-        try:
-            if request.POST.get("action") == "reject":
-                reject_form = InfoRejectForm(request.POST)
-                if reject_form.is_valid():
+        if request.POST.get("action") == "reject":
+            reject_form = InfoRejectForm(request.POST)
+            if reject_form.is_valid():
+                try:
                     profile_change_reject(
                         officer=request.user, change=change, reason=reject_form.cleaned_data["reason"]
                     )
+                except TransitionRefused as refusal:
+                    refusal.add_to_form(reject_form)
+                else:
                     messages.success(request, _("已审核：不通过。"))
                     return redirect("console:info_reviews")
-            else:
+        else:
+            try:
                 profile_change_approve(officer=request.user, change=change)
+            except TransitionRefused as refusal:
+                messages.error(request, refusal.message)  # no form field to tie it to: the page's message
+            else:
                 messages.success(request, _("已审核通过，医师的执业注册信息已更新。"))
                 return redirect("console:info_reviews")
-        except TransitionRefused as refusal:
-            refusal.add_to_form(reject_form)
         status = 400
     doctor = change.doctor
     records = doctor_records(doctor)

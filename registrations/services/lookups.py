@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,7 +20,6 @@ from ..models import DoctorLookup, PracticeRecord
 from ..selectors import practice_records_for_digest
 
 # Lookups per officer and day: enough for a hospital's HR work, too few to walk the province's register.
-LOOKUP_DAILY_LIMIT = 200
 
 
 @dataclasses.dataclass
@@ -81,7 +81,7 @@ def _find(kind: str, digest: str, masked: str) -> LookupResult:
 
 
 def doctor_lookup(*, user, kind: str, id_number: str) -> LookupResult:
-    """INS-8: the records of one person (by resident ID number) for an officer; audited, LOOKUP_DAILY_LIMIT a day."""
+    """INS-8: the records of one person (by resident ID number) for an officer; audited, settings.DOCTOR_LOOKUP_DAILY_LIMIT a day."""
     if kind not in DoctorLookup.Kind.values:
         raise TransitionRefused(_("不支持的验证类型。"), code="invalid_kind")
     if (refusal := _officer_refusal(user)) is not None:
@@ -95,9 +95,9 @@ def doctor_lookup(*, user, kind: str, id_number: str) -> LookupResult:
         # The officer's row is the lock: two lookups at once cannot both take the last one of the day.
         get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
         start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-        if DoctorLookup.objects.filter(user=user, at__gte=start).count() >= LOOKUP_DAILY_LIMIT:
+        if DoctorLookup.objects.filter(user=user, at__gte=start).count() >= settings.DOCTOR_LOOKUP_DAILY_LIMIT:
             raise TransitionRefused(
-                _("今天的医师验证次数已达上限（%(n)d次），请明天再试。") % {"n": LOOKUP_DAILY_LIMIT},
+                _("今天的医师验证次数已达上限（%(n)d次），请明天再试。") % {"n": settings.DOCTOR_LOOKUP_DAILY_LIMIT},
                 code="daily_limit",
                 field="id_number",
             )

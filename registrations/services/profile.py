@@ -154,16 +154,26 @@ def _decide(*, officer, change: ProfileChange, state: str, reason: str = "") -> 
     return change
 
 
+NO_RECORD_HERE = _("该医师在本机构已无有效的执业注册，不能审核通过；请选择“不通过”并说明原因。")
+
+
 @transaction.atomic
 def profile_change_approve(*, officer, change: ProfileChange) -> ProfileChange:
-    """INS-7 审核通过: the values and photo go onto every valid practice record of the doctor, with history."""
+    """INS-7 审核通过: the values and photo go onto every valid practice record of the doctor, with history.
+
+    Refused when the doctor no longer holds a valid registration with this institution as main institution
+    (moved, filed or deregistered since asking): the institution that reviews must still be theirs.
+    """
+    records = list(doctor_valid_records(doctor=change.doctor).select_for_update())
+    if not any(record.main_institution_id == change.institution_id for record in records):
+        raise TransitionRefused(NO_RECORD_HERE, code="no_valid_record_here")
     change = _decide(officer=officer, change=change, state=ProfileChange.State.APPROVED)
     fields = ["info_reviewed_at"]
     if change.info_changed:
         fields += ["education", "school", "major", "title"]
     if change.photo:
         fields.append("photo")
-    for record in doctor_valid_records(doctor=change.doctor).select_for_update():
+    for record in records:
         for name in fields:
             setattr(record, name, change.reviewed_at if name == "info_reviewed_at" else getattr(change, name))
         record._history_user = officer

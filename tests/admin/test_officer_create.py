@@ -195,3 +195,21 @@ def test_the_superuser_still_types_a_reviewers_password(client, superuser, regio
         reviewer.is_staff and reviewer.check_password("Review2026pass") and not reviewer.must_change_password
     )
     assert not OutboundMessage.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["officer", "reviewer"])
+def test_a_password_set_in_the_admin_is_replaced_at_the_next_login(client, superuser, institutions, role):
+    """INS-1: a password someone else typed in the admin is one-time for an officer (like the SMS'd one);
+    a reviewer's stays (the admin has no forced change)."""
+    officer = UserFactory(officer=True, institution=institutions["furong"], username="resetme01")
+    if role == "reviewer":
+        officer = UserFactory(reviewer=True, username="resetme02")
+    client.force_login(superuser)
+    response = client.post(
+        f"/admin/accounts/user/{officer.pk}/password/",
+        {"password1": "Anew2026pass", "password2": "Anew2026pass", "usable_password": "true"},
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    officer.refresh_from_db()
+    assert officer.check_password("Anew2026pass")
+    assert officer.must_change_password is (role == "officer")

@@ -282,3 +282,22 @@ def test_api_rejection_and_other_institution(api, doctor_a, x):
     assert response.status_code == 200 and response.json()["state"] == "rejected"
     api.force_authenticate(doctor_a)
     assert api.get(API).status_code == 403
+
+
+def test_approval_is_refused_once_the_doctor_no_longer_practises_here(client, doctor_a, x, api):
+    """INS-7: a doctor filed (备案) since asking is no longer this institution's to approve: refused in the
+    console and the API (409), the request stays pending, nothing on the record changes."""
+    change = submit(doctor_a, x)
+    PracticeRecord.objects.filter(id_number_digest=doctor_a.id_number_digest, main_institution=x).update(
+        state=PracticeRecord.State.FILED
+    )
+    client.force_login(personas.officer_x())
+    api.force_authenticate(personas.officer_x())
+    with assert_nothing_changed("approve a doctor who left"):
+        response = client.post(reverse("console:info_review", args=[change.pk]), {"action": "approve"})
+        assert response.status_code == 400
+        assert "该医师在本机构已无有效的执业注册" in response.content.decode()
+        answer = api.post(f"/api/v1/institution/reviews/{change.pk}/approve/")
+        assert answer.status_code == 409 and answer.json()["errors"][0]["code"] == "no_valid_record_here"
+    change.refresh_from_db()
+    assert change.state == "pending"

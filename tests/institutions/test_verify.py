@@ -11,7 +11,6 @@ from docregsys.exceptions import TransitionRefused
 from docregsys.identity.crypto import id_number_digest, mask_id_number
 from qualifications.models import ExamResult
 from registrations.models import DoctorLookup, PracticeRecord
-from registrations.services import lookups
 from registrations.services.lookups import doctor_lookup
 from tests import personas
 from tests.factories import (
@@ -170,9 +169,9 @@ def test_full_width_digits_are_normalised_before_the_lookup(doctor_a, officer_x)
     assert DoctorLookup.objects.get().value_digest == id_number_digest(A_ID)
 
 
-def test_the_daily_limit_refuses_the_next_lookup_with_a_message(doctor_a, officer_x, monkeypatch):
-    """INS-8: at most LOOKUP_DAILY_LIMIT lookups per officer and day; yesterday's do not count."""
-    monkeypatch.setattr(lookups, "LOOKUP_DAILY_LIMIT", 2)
+def test_the_daily_limit_refuses_the_next_lookup_with_a_message(doctor_a, officer_x, settings):
+    """INS-8: at most DOCTOR_LOOKUP_DAILY_LIMIT lookups per officer and day; yesterday's do not count."""
+    settings.DOCTOR_LOOKUP_DAILY_LIMIT = 2
     old = DoctorLookup.objects.create(
         user=officer_x, kind="registration", value_digest="0" * 64, value_masked="x", found=0
     )
@@ -247,8 +246,8 @@ def test_api_refuses_an_invalid_number_on_its_field_without_an_audit_row(officer
     assert error["field"] == "id_number" and "校验位" in error["message"]
 
 
-def test_api_answers_429_over_the_daily_limit(doctor_a, officer_x, monkeypatch):
-    monkeypatch.setattr(lookups, "LOOKUP_DAILY_LIMIT", 1)
+def test_api_answers_429_over_the_daily_limit(doctor_a, officer_x, settings):
+    settings.DOCTOR_LOOKUP_DAILY_LIMIT = 1
     client = api(officer_x)
     url = "/api/v1/institution/verify/credit/"
     assert client.post(url, {"id_number": A_ID}, format="json").status_code == 200
