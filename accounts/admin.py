@@ -206,6 +206,10 @@ class OneTimePasswordChangeForm(AdminPasswordChangeForm):
     """A password set in the admin is someone else's choice: an officer or a doctor replaces it at the next
     login, like the initial password sent by SMS (INS-1)."""
 
+    password1, password2 = (
+        with_max_length(field, PASSWORD_MAX_LENGTH) for field in SetPasswordMixin.create_password_fields()
+    )
+
     def save(self, commit=True):
         user = super().save(commit=False)
         user.must_change_password = user.is_officer or user.is_doctor
