@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.factories import (
     AnnouncementFactory,
@@ -102,7 +103,9 @@ def test_public_pages_and_swagger_ui_show_no_csp_violation(live_server, page, sc
     page.goto(live_server.url + "/accounts/signup/")
     before = page.locator("img.captcha").get_attribute("src")
     page.get_by_role("button", name="换一张").click()
-    page.wait_for_function(f"document.querySelector('img.captcha').getAttribute('src') !== {before!r}")
+    # expect() polls from Playwright's side: a wait_for_function string would be eval'd in the page, which
+    # the CSP forbids (it failed whenever the new image was not there on the first poll).
+    expect(page.locator("img.captcha")).not_to_have_attribute("src", before)
     # The page keeps its site styling (a blocked stylesheet would leave the header unstyled).
     header_background = page.evaluate(
         "getComputedStyle(document.querySelector('.site-header')).backgroundImage"
