@@ -6,6 +6,17 @@ from django.utils.translation import gettext_lazy as _
 from institutions.views.menu import console_menu
 
 
+def _existing(*entries):
+    """(label, url) of the entries whose page exists (no dead entry while a page is being built)."""
+    items = []
+    for label, name in entries:
+        try:
+            items.append((label, reverse(name)))
+        except NoReverseMatch:
+            pass
+    return items
+
+
 def _doctor_items(user):
     """The left menu of seed 002, in its order, with only the pages that exist (ACC-8).
 
@@ -19,6 +30,11 @@ def _doctor_items(user):
             (_("执业信息"), reverse("accounts:practice")),
             (_("考核信息"), reverse("accounts:assessment")),
             (_("信息维护"), reverse("accounts:maintenance")),
+            *_existing(
+                (_("业务申请"), "accounts:apply"),
+                (_("业务查询"), "accounts:applications"),
+                (_("证书补办"), "accounts:reissue"),
+            ),
             (_("安全设置"), reverse("accounts:security")),
             (_("资格补改指南"), reverse("qualifications:guides")),
             (_("帮助中心"), reverse("accounts:help")),

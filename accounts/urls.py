@@ -4,7 +4,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
-from .views import activation, department, doctor, help, maintenance, recovery, security, signup
+from .views import (
+    activation,
+    applications,
+    department,
+    doctor,
+    help,
+    maintenance,
+    recovery,
+    security,
+    signup,
+)
 
 app_name = "accounts"
 
@@ -19,4 +29,5 @@ urlpatterns = [
     *department.urlpatterns,
     *help.urlpatterns,
     *maintenance.urlpatterns,
+    *applications.urlpatterns,
 ]

@@ -172,6 +172,8 @@ CODE_DAILY_LIMIT = env.int("CODE_DAILY_LIMIT", default=10)
 ACTIVATION_CODE_TTL_DAYS = env.int("ACTIVATION_CODE_TTL_DAYS", default=7)
 # INS-8: 医师验证 lookups by ID number per officer and day (each one audited).
 DOCTOR_LOOKUP_DAILY_LIMIT = env.int("DOCTOR_LOOKUP_DAILY_LIMIT", default=200)
+# Public holidays skipped when an authority's time limit is counted in working days (ISO dates).
+PUBLIC_HOLIDAYS = env.list("PUBLIC_HOLIDAYS", default=[])
 # ACC-6: reset links and codes die within 30 minutes (and when the password changes).
 PASSWORD_RESET_TIMEOUT = 30 * 60
 

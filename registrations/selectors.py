@@ -21,9 +21,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from docregsys.reference.models import Category, Level, PracticeScope
-from docregsys.reference.selectors import is_officer, within_reach
+from docregsys.reference.selectors import is_officer, is_reviewer, region_prefix_for, within_reach
+from institutions.models import InstitutionAuthority
 
-from .models import DoctorLookup, ExtraLocation, MultiInstitutionFiling, PracticeRecord, ProfileChange
+from .models import (
+    Application,
+    ApplicationEvent,
+    DoctorLookup,
+    ExtraLocation,
+    MultiInstitutionFiling,
+    PracticeRecord,
+    ProfileChange,
+)
+from .models import State as AppState
 
 
 def practice_records_for_digest(digest: str) -> QuerySet[PracticeRecord]:
@@ -313,3 +323,60 @@ def doctor_record_list_for(*, user) -> QuerySet[PracticeRecord]:
     return PracticeRecord.objects.filter(
         Q(main_institution_id=mine) | Exists(filed_here) | Exists(located_here)
     )
+
+
+# ------------------------------------------------------------------------ applications (REG-4, APP-1)
+
+
+def application_list_for(*, user) -> QuerySet[Application]:
+    """Deny by default (STYLE §2): a doctor their own; an officer what is routed to their institution (drafts
+    are the doctor's alone); a reviewer what is routed to their authority, and read-only what the
+    authorities of their region decide (a higher level sees its region); a superuser everything."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Application.objects.none()
+    if user.is_superuser:
+        return Application.objects.all()
+    if is_officer(user):
+        return Application.objects.filter(institution_id=user.institution_id).exclude(state=AppState.DRAFT)
+    prefix = region_prefix_for(user)
+    if prefix is not None and user.is_reviewer:
+        seen = Q(authority_id=user.authority_id)
+        if prefix:
+            seen |= Q(authority__region__code__startswith=prefix)
+        return Application.objects.filter(seen, authority__isnull=False).exclude(state=AppState.DRAFT)
+    if user.is_doctor and user.id_number_digest:
+        # Their own filings, and what their institution filed about them (INS-10), by name and digest.
+        return Application.objects.filter(
+            Q(doctor=user) | Q(id_number_digest=user.id_number_digest, real_name=user.real_name)
+        )
+    if user.is_doctor:
+        return Application.objects.filter(doctor=user)
+    return Application.objects.none()
+
+
+def application_decidable_for(*, user) -> QuerySet[Application]:
+    """APP-2: what the reviewer may approve or return — routed to their own authority only."""
+    if not is_reviewer(user):
+        return Application.objects.none()
+    return application_list_for(user=user).filter(authority_id=user.authority_id)
+
+
+def application_authority_for(application: Application):
+    """The authority an application goes to: the confirming institution's 审批机关设置 (INS-2) for the
+    doctor's category (the requested one, else the record's); None when the institution has not set one."""
+    category = application.category or (application.record.category if application.record_id else "")
+    if not category:
+        return None
+    setting = (
+        InstitutionAuthority.objects.filter(institution_id=application.institution_id, category=category)
+        .select_related("authority")
+        .first()
+    )
+    if setting is None or not setting.authority.is_active:
+        return None
+    return setting.authority
+
+
+def application_events_of(application: Application) -> QuerySet[ApplicationEvent]:
+    """The application's timeline (REG-4), oldest first, with who acted."""
+    return application.events.select_related("actor").order_by("at", "pk")

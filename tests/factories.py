@@ -19,7 +19,15 @@ from docregsys.reference.models import Announcement, Authority, Category, ExamCa
 from institutions.models import Department, Institution
 from qualifications.models import AssessmentResult, ExamResult, QualificationCertificate
 from qualifications.regions import resident_region
-from registrations.models import ExtraLocation, MultiInstitutionFiling, PracticeRecord, ProfileChange
+from registrations.models import (
+    Application,
+    ExtraLocation,
+    Kind,
+    MultiInstitutionFiling,
+    PracticeRecord,
+    ProfileChange,
+    State,
+)
 
 
 def make_resident_id(region: str = "430102", birth: str = "19900101", seq: str | None = None) -> str:
@@ -341,3 +349,54 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     asker = factory.SubFactory(UserFactory)
     title = "如何完成账户激活"
     description = "医师注册后没有收到激活码，怎么办？"
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A 注册 application of an activated doctor at an institution, as a draft unless a state Trait is given.
+
+    Traits: ``submitted``, ``agreed`` (with an authority and a due date), ``approved``, ``returned``,
+    ``disagreed``, ``withdrawn``. The factory writes no log rows and checks no rules: tests of the
+    workflow itself go through the services (registrations.services.applications, approvals.services).
+    """
+
+    class Meta:
+        model = Application
+        skip_postgeneration_save = True
+
+    kind = Kind.REGISTER
+    doctor = factory.SubFactory(
+        DoctorFactory, activated=True, real_name="李四", id_number=factory.LazyFunction(make_resident_id)
+    )
+    real_name = factory.LazyAttribute(lambda o: o.doctor.real_name if o.doctor else "李四")
+    id_number_digest = factory.LazyAttribute(lambda o: o.doctor.id_number_digest if o.doctor else "")
+    id_number_masked = factory.LazyAttribute(lambda o: o.doctor.id_number_masked if o.doctor else "")
+    institution = factory.SubFactory(InstitutionFactory)
+    level = Level.PHYSICIAN
+    category = Category.CLINICAL
+    location = factory.LazyAttribute(lambda o: o.institution.region)
+    statement = "申请执业注册"
+
+    class Params:
+        submitted = factory.Trait(state=State.SUBMITTED, submitted_at=factory.LazyFunction(timezone.now))
+        agreed = factory.Trait(
+            submitted=True,
+            state=State.AGREED,
+            authority=factory.SubFactory(AuthorityFactory),
+            agreed_at=factory.LazyFunction(timezone.now),
+            due_date=factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=28)),
+        )
+        approved = factory.Trait(
+            agreed=True, state=State.APPROVED, decided_at=factory.LazyFunction(timezone.now)
+        )
+        returned = factory.Trait(
+            agreed=True, state=State.RETURNED, decided_at=factory.LazyFunction(timezone.now)
+        )
+        disagreed = factory.Trait(
+            submitted=True, state=State.DISAGREED, decided_at=factory.LazyFunction(timezone.now)
+        )
+        withdrawn = factory.Trait(state=State.WITHDRAWN)
+
+    @factory.post_generation
+    def scopes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.scopes.set(extracted)

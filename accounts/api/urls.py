@@ -1,6 +1,16 @@
 """/api/v1/accounts/: sign-up, login, verification, activation, recovery, profile, security (API-1)."""
 
-from . import activation, department, doctor, help, maintenance, recovery, security, signup
+from . import (
+    activation,
+    applications,
+    department,
+    doctor,
+    help,
+    maintenance,
+    recovery,
+    security,
+    signup,
+)
 
 app_name = "accounts-api"
 
@@ -13,4 +23,5 @@ urlpatterns = [
     *department.urlpatterns,
     *help.urlpatterns,
     *maintenance.urlpatterns,
+    *applications.urlpatterns,
 ]

@@ -1,6 +1,6 @@
 """/api/v1/institution/: the console's actions for REST clients, scoped like the pages (API-1)."""
 
-from . import accounts, doctors, help, review, statistics, system, verify
+from . import accounts, business, doctors, help, review, statistics, system, verify
 
 app_name = "institution-api"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     *doctors.urlpatterns,
     *accounts.urlpatterns,
     *review.urlpatterns,
+    *business.urlpatterns,
     *verify.urlpatterns,
     *help.urlpatterns,
     *system.urlpatterns,

@@ -3,7 +3,7 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-# (top menu, [(sub menu, url name)]): 申请业务 (INS-6) and 备案/注销/更名 (INS-10) come with the applications.
+# (top menu, [(sub menu, url name)]).
 MENU = [
     (
         _("本院执业医师信息"),
@@ -19,7 +19,19 @@ MENU = [
             (_("本院医师账户管理"), "console:accounts"),
         ],
     ),
-    (_("业务办理"), [(_("本院医师信息审核"), "console:info_reviews")]),
+    (
+        _("业务办理"),
+        [
+            (_("本院医师信息审核"), "console:info_reviews"),
+            (_("医师申请业务办理"), "console:business_queue"),
+            (_("医师正在申办的业务列表"), "console:business_open"),
+            (_("已完成审批业务列表"), "console:business_done"),
+            (_("机构更名变更"), "console:rename"),
+            (_("申请备案"), "console:archive"),
+            (_("申请注销"), "console:deregister"),
+            (_("备案注销申请情况列表"), "console:filings_status"),
+        ],
+    ),
     (
         _("医师验证"),
         [

@@ -95,9 +95,13 @@ def doctor_lookup(*, user, kind: str, id_number: str) -> LookupResult:
         # The officer's row is the lock: two lookups at once cannot both take the last one of the day.
         get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
         start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-        if DoctorLookup.objects.filter(user=user, at__gte=start).count() >= settings.DOCTOR_LOOKUP_DAILY_LIMIT:
+        if (
+            DoctorLookup.objects.filter(user=user, at__gte=start).count()
+            >= settings.DOCTOR_LOOKUP_DAILY_LIMIT
+        ):
             raise TransitionRefused(
-                _("今天的医师验证次数已达上限（%(n)d次），请明天再试。") % {"n": settings.DOCTOR_LOOKUP_DAILY_LIMIT},
+                _("今天的医师验证次数已达上限（%(n)d次），请明天再试。")
+                % {"n": settings.DOCTOR_LOOKUP_DAILY_LIMIT},
                 code="daily_limit",
                 field="id_number",
             )

@@ -9,6 +9,32 @@ Each module defines:
   (``world["objects"]`` holds them under the keys returned here).
 """
 
-from . import accounts, doctor_side, doctors, entrance, help, review, statistics, system, verify
+from . import (
+    accounts,
+    applications,
+    approvals,
+    business,
+    doctor_side,
+    doctors,
+    entrance,
+    help,
+    review,
+    statistics,
+    system,
+    verify,
+)
 
-AREAS = [entrance, doctors, accounts, review, verify, help, system, statistics, doctor_side]
+AREAS = [
+    entrance,
+    doctors,
+    accounts,
+    review,
+    verify,
+    help,
+    system,
+    statistics,
+    doctor_side,
+    applications,
+    business,
+    approvals,
+]

@@ -45,6 +45,9 @@ class PracticeRecord(EncryptedIdentity):
         FILED = "filed", _("备案")
         DEREGISTERED = "deregistered", _("注销")
         TRANSFERRED_OUT = "transferred_out", _("变更出")
+        MILITARY = "military", _("军队")
+        # 助师升医师: "助理医师注册信息自动失效" (seed 002 §2.4) — neither a 注销 nor a 变更出.
+        LAPSED = "lapsed", _("失效")
 
     real_name = models.CharField(_("姓名"), max_length=28)
     certificate_number = models.CharField(_("执业证书编码"), max_length=32, blank=True, db_index=True)

@@ -1,0 +1,79 @@
+"""APP-2: the authority's decision — 批准 applies every effect in one transaction (REG-7), 退回 sends it back.
+
+The admin's confirmation pages, the API and the tests all call these two; none writes ``state``.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.services.activation import account_activate_on_approval
+from docregsys.exceptions import TransitionRefused
+from registrations.models import Action, Kind
+from registrations.rules import APPROVE, Draft, Person, application_refusals
+from registrations.selectors import application_decidable_for
+from registrations.services.applications import (
+    STALE,
+    ApplicationRefused,
+    application_move,
+    reason_clean,
+)
+from registrations.services.effects import application_effects_apply
+
+# ACC-5d: an approved 注册 or 变更 activates an account that was never activated.
+ACTIVATING_KINDS = (Kind.REGISTER, Kind.CHANGE, Kind.MILITARY_IN)
+
+
+@transaction.atomic
+def application_approve(*, reviewer, application_id: int):
+    """批准: lock the application, re-check the rules against today's records, apply the effects, log, notify.
+
+    The row lock makes a second approval (another reviewer, a double click) wait and then find the
+    application approved: one effect, one log row, one certificate number.
+    """
+    scope = application_decidable_for(user=reviewer)
+    application = (
+        scope.select_for_update(of=("self",))
+        .select_related("doctor", "institution", "authority", "record")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        raise TransitionRefused(STALE, code="not_found")
+    if application.state != "agreed":
+        raise TransitionRefused(STALE, code="wrong_state")
+    person = (
+        Person.of_user(application.doctor)
+        if application.doctor_id
+        else Person(real_name=application.real_name, id_number_digest=application.id_number_digest)
+    )
+    refusals = application_refusals(
+        person=person, draft=Draft.of(application), stage=APPROVE, application_id=application.pk
+    )
+    if refusals:
+        raise ApplicationRefused(refusals)
+    record = application_effects_apply(application=application, reviewer=reviewer)
+    moved = application_move(
+        application_id=application_id,
+        actor=reviewer,
+        action=Action.APPROVE,
+        scope=scope,
+        updates={"decided_at": timezone.now(), "result_record": record},
+    )
+    if application.kind in ACTIVATING_KINDS and application.doctor_id:
+        account_activate_on_approval(user=application.doctor)
+    return moved
+
+
+@transaction.atomic
+def application_return(*, reviewer, application_id: int, reason: str):
+    """退回, with the reason the doctor reads; the doctor (or the institution, INS-10) amends and resubmits."""
+    return application_move(
+        application_id=application_id,
+        actor=reviewer,
+        action=Action.RETURN,
+        scope=application_decidable_for(user=reviewer),
+        reason=reason_clean(reason),
+        updates={"decided_at": timezone.now()},
+    )
