@@ -9,6 +9,8 @@ from accounts.models import User
 from docregsys.reference.models import Announcement, Authority
 from institutions.models import Institution, InstitutionAuthority
 from qualifications.models import ExamResult, QualificationCertificate
+from registrations.models import Application, ApplicationEvent, PracticeRecord
+from tests.applications import scope
 from tests.factories import region_tree
 
 MODELS = [
@@ -19,6 +21,8 @@ MODELS = [
     ExamResult,
     QualificationCertificate,
     Announcement,
+    Application,
+    ApplicationEvent,
 ]
 
 
@@ -29,6 +33,7 @@ def _counts():
 def test_load_demo_twice_gives_the_same_counts(db):
     """APP-3: idempotent demo data: reviewers, two institutions with officers, records, one notice."""
     region_tree()
+    scope("内科专业"), scope("外科专业")  # load_reference's scopes, which the demo's applications name
     call_command("load_demo", stdout=io.StringIO())
     first = _counts()
     call_command("load_demo", stdout=io.StringIO())
@@ -43,6 +48,10 @@ def test_load_demo_twice_gives_the_same_counts(db):
     assert User.objects.filter(role="officer").count() == 2
     assert User.objects.get(username="admin").is_superuser
     assert ExamResult.objects.filter(passed=False).count() == 1
+    # REG-4: one application waiting for the hospital, one for 芙蓉区, one approved with its number.
+    assert sorted(Application.objects.values_list("state", flat=True)) == ["agreed", "approved", "submitted"]
+    approved = Application.objects.get(state="approved")
+    assert PracticeRecord.objects.get(pk=approved.result_record_id).certificate_number
 
 
 def test_load_demo_without_regions_says_so(db):

@@ -236,8 +236,9 @@ class Command(BaseCommand):
             self._announcement(authorities[("health", "430000")])
             for area in demo.AREAS:  # the institution console's areas (accounts/management/demo/)
                 area.load(self)
+        demo_doctors = [c[1] for c in CERTIFICATES + EXAM_RESULTS if c[1]] + demo.applications.LOGINS
         logins += list(
-            User.objects.filter(username__in=[c[1] for c in CERTIFICATES + EXAM_RESULTS if c[1]]).order_by(
+            User.objects.filter(username__in=demo_doctors).order_by(
                 "id"
             )
         )
@@ -468,6 +469,10 @@ class Command(BaseCommand):
         for situation, name, id_number, key in records:
             out.write(f"  {situation}：{name} {id_number} {key}")
         out.write("\n演示医师均已通过医师信息校验并验证手机（13800000001…4），尚未激活。")
+        out.write(
+            "  已激活、有业务申请的演示医师：zhouxin01（注册·机构审核中）、wujing01（变更·卫健委审批中）、"
+            "hetao01（注册·已办结）。"
+        )
         if code is not None:
             expires = timezone.localtime(code.expires_at).strftime("%Y-%m-%d %H:%M")
             out.write(
