@@ -6,11 +6,18 @@ from simple_history.models import HistoricalRecords
 
 from docregsys.reference.models import Category, TreatmentSubject
 
+from .pinyin import pinyin_initials
+
 
 class Institution(models.Model):
     """A licensed medical institution; its officers and doctors see only its own data."""
 
     name = models.CharField(_("机构标准名称"), max_length=100, db_index=True)
+    # The name's pinyin initials (芙蓉医院 → "fryy"), kept by save(): the institution picker matches typed
+    # initials with an indexed prefix search instead of computing pinyin over every row.
+    name_initials = models.CharField(
+        _("名称拼音首字母"), max_length=100, blank=True, db_index=True, editable=False
+    )
     registration_number = models.CharField(_("登记号"), max_length=40, unique=True)
     licence_number = models.CharField(_("执业许可证号"), max_length=40, blank=True)
     licence_valid_until = models.DateField(_("许可证有效期至"), null=True, blank=True)
@@ -38,6 +45,13 @@ class Institution(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_initials = pinyin_initials(self.name)[:100]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_initials"}
+        super().save(*args, **kwargs)
 
 
 class InstitutionAuthority(models.Model):

@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
-from pypinyin import Style, lazy_pinyin
 
 from docregsys.reference.models import Authority, Category, TreatmentSubject
 from docregsys.reference.selectors import is_officer, within_reach
 
 from .models import Department, Institution, InstitutionAuthority
+from .pinyin import pinyin_initials
 
 # Doctors of these categories are approved by a health commission; 中医 also by a TCM administration.
 _KINDS_FOR_CATEGORY = {
@@ -69,11 +69,6 @@ def departments_of(institution_id) -> QuerySet[Department]:
         .prefetch_related(Prefetch("subjects", queryset=TreatmentSubject.objects.order_by("code")))
         .order_by("name", "pk")
     )
-
-
-def pinyin_initials(text: str) -> str:
-    """The pinyin initials of a Chinese name, lower case: 内科 → "nk" (other characters as they are)."""
-    return "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")).lower()
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,14 @@ from django.utils.translation import gettext_lazy as _
 
 from docregsys.reference.models import Category, Level, PracticeScope
 from docregsys.reference.selectors import is_officer, is_reviewer, region_prefix_for, within_reach
-from institutions.models import InstitutionAuthority
+from institutions.models import Institution, InstitutionAuthority
 
 from .models import (
     Application,
     ApplicationEvent,
     DoctorLookup,
     ExtraLocation,
+    Kind,
     MultiInstitutionFiling,
     PracticeRecord,
     ProfileChange,
@@ -380,3 +381,72 @@ def application_authority_for(application: Application):
 def application_events_of(application: Application) -> QuerySet[ApplicationEvent]:
     """The application's timeline (REG-4), oldest first, with who acted."""
     return application.events.select_related("actor").order_by("at", "pk")
+
+
+# ------------------------------------------------------------------------------------ institution picker
+
+INSTITUTION_QUERY_MAX = 40
+# The institution follows from the person's own records for these types (the main institution confirms).
+_MAIN_INSTITUTION_KINDS = (Kind.DEREGISTER, Kind.REISSUE, Kind.E_CERTIFICATE, Kind.TO_MILITARY)
+# Any active institution may be chosen: a new location, a target of 变更, a return from the army.
+_OPEN_KINDS = (Kind.REGISTER, Kind.CHANGE, Kind.MILITARY_IN)
+
+
+def _institutions_fitting(kind: str, records: list[PracticeRecord]) -> Q | None:
+    """Which institutions fit the business type for a person with these valid records (None: none do)."""
+    if kind in _OPEN_KINDS:
+        return Q()
+    if kind == Kind.UPGRADE:  # the assistant record's own institution (else it is a 变更)
+        ids = [r.main_institution_id for r in records if r.level == Level.ASSISTANT]
+        return Q(pk__in=ids) if ids else None
+    if kind in _MAIN_INSTITUTION_KINDS:
+        ids = [r.main_institution_id for r in records]
+        return Q(pk__in=ids) if ids else None
+    if kind == Kind.FILING:  # inside a record's location, not its main institution
+        fits = Q(pk__in=[])
+        for record in records:
+            prefix = record.location_id if record.level == Level.ASSISTANT else record.location_id[:2]
+            fits |= Q(region__code__startswith=prefix) & ~Q(pk=record.main_institution_id)
+        return fits if records else None
+    if kind == Kind.FILING_CANCEL:
+        ids = list(
+            MultiInstitutionFiling.objects.filter(
+                record__in=records, state=MultiInstitutionFiling.State.VALID
+            ).values_list("institution_id", flat=True)
+        )
+        return Q(pk__in=ids) if ids else None
+    if kind == Kind.LOCATION_CANCEL:
+        ids = list(
+            ExtraLocation.objects.filter(record__in=records, state=ExtraLocation.State.VALID).values_list(
+                "institution_id", flat=True
+            )
+        )
+        return Q(pk__in=ids) if ids else None
+    return None  # the institution's own types (INS-10): the officer's institution, never picked
+
+
+def institution_options_for(
+    *, kind: str, person_records, query: str = "", limit: int = 20
+) -> QuerySet[Institution]:
+    """The institution picker: active institutions that fit the business type and match `query`.
+
+    `person_records` are the person's practice records (only the valid ones count). `query` matches the
+    name (anywhere), the 登记号 (from its start) or the name's pinyin initials (from their start, through
+    the indexed ``Institution.name_initials``: "frry" finds 芙蓉人民医院). Regions follow the type:
+    多执业机构备案 only inside a record's location (province; county for an assistant), the main
+    institution's own types only the person's main institutions, 注册 / 变更 / 军队变更入 anywhere.
+    At most `limit` rows, by name.
+    """
+    records = [r for r in person_records if r.state == PracticeRecord.State.VALID]
+    fits = _institutions_fitting(kind, records)
+    if fits is None:
+        return Institution.objects.none()
+    qs = Institution.objects.filter(fits, is_active=True)
+    query = (query or "").strip()[:INSTITUTION_QUERY_MAX]
+    if query:
+        qs = qs.filter(
+            Q(name__icontains=query)
+            | Q(registration_number__istartswith=query)
+            | Q(name_initials__startswith=query.lower())
+        )
+    return qs.select_related("region").order_by("name", "pk")[: max(0, min(limit, 100))]
