@@ -25,6 +25,9 @@ Decisions where the SPEC is silent:
 
 from __future__ import annotations
 
+import hashlib
+
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +48,11 @@ NO_RECORD = _("该申请没有指明要办理的执业注册，不能批准。�
 FILING_EXISTS = _("该医师在该机构已有有效的多执业机构备案，不能重复备案。请退回申请。")
 NAME_UNCHANGED = _("变更后的机构名称与现名称相同，不能批准。请退回申请。")
 
+# django-simple-history's history_change_reason is a CharField(max_length=100).
+CHANGE_REASON_LENGTH = 100
+# pg_advisory_xact_lock(namespace, key): the namespace keeps these locks apart from any other use.
+ADVISORY_NAMESPACE = 7001
+
 # The person's details that travel with them from record to record (ACC-3 / REG-8 keep them current).
 PERSONAL_FIELDS = ("ethnicity", "education", "school", "major", "title", "photo")
 IDENTITY_FIELDS = ("id_type", "id_number_cipher", "id_number_digest", "id_number_masked", "sex", "birth_date")
@@ -53,8 +61,20 @@ IDENTITY_FIELDS = ("id_type", "id_number_cipher", "id_number_digest", "id_number
 # ------------------------------------------------------------------------------------ numbers
 
 
+def _person_lock(digest: str) -> None:
+    """Serialise number look-ups per person (PostgreSQL): two applications of one new person approved at
+    the same moment by two authorities (a 注册 here, a 军队变更入 there) must not draw two numbers. A
+    transaction-scoped advisory lock keyed by the ID-number digest: other people never wait."""
+    if connection.vendor != "postgresql" or not digest:
+        return
+    key = int(hashlib.sha256(digest.encode()).hexdigest()[:8], 16) % 2**31  # an int4, stable across processes
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_NAMESPACE, key])
+
+
 def certificate_number_for(application: Application) -> str:
     """The person's 执业证书编码: the one they hold already, else a new one (first registration)."""
+    _person_lock(application.id_number_digest)
     existing = (
         PracticeRecord.objects.filter(id_number_digest=application.id_number_digest)
         .exclude(certificate_number="")
@@ -75,7 +95,7 @@ def certificate_number_for(application: Application) -> str:
 def _save(obj, *, by, reason: str, fields: list[str] | None = None) -> None:
     """Save with the reviewer and the reason in the history row (django-simple-history)."""
     obj._history_user = by
-    obj._change_reason = reason
+    obj._change_reason = reason[:CHANGE_REASON_LENGTH]
     if fields is None:
         obj.save()
     else:
@@ -189,13 +209,16 @@ def _register(application: Application, reviewer) -> PracticeRecord:
         if application.id_number_digest
         else None
     )
+    # A 军队变更入 form may leave level and category to the qualification (or the record before the army).
+    level = application.level or getattr(source, "level", "") or getattr(earlier, "level", "")
+    category = application.category or getattr(source, "category", "") or getattr(earlier, "category", "")
     record = PracticeRecord(
         real_name=application.real_name,
         certificate_number=certificate_number_for(application),
         qualification_number=getattr(application.qualification, "number", "") or "",
-        level=application.level,
-        category=application.category,
-        location=application.location or location_for(application.level, application.institution),
+        level=level,
+        category=category,
+        location=application.location or location_for(level, application.institution),
         main_institution=application.institution,
         authority=application.authority,
         approval_date=timezone.localdate(),
@@ -275,6 +298,10 @@ def _change(application: Application, reviewer) -> PracticeRecord:
     if target.pk != record.main_institution_id:
         _cancel_filing_at(record, target.pk, by=reviewer, reason=reason)
         record.department = None
+    before = sorted(scope.name for scope in record.scopes.all())
+    if before != sorted(scope.name for scope in scopes):
+        # The record's history does not follow its scopes (a many-to-many): keep the before in the reason.
+        reason += gettext("；原执业范围：%(scopes)s") % {"scopes": "、".join(before) or gettext("无")}
     record.category = category
     record.main_institution = target
     record.authority = application.authority or record.authority

@@ -11,12 +11,12 @@ from django.db import OperationalError, connection, transaction
 from approvals.services import application_approve
 from docregsys.exceptions import TransitionRefused
 from docregsys.messaging.models import OutboundMessage
-from registrations.models import Action, Application, ApplicationEvent, PracticeRecord, State
+from registrations.models import Action, Application, ApplicationEvent, Kind, PracticeRecord, State
 from registrations.numbers import is_valid_certificate_number
 from registrations.services.applications import application_agree, application_file
 from tests import personas
-from tests.applications import new_passer, registration_draft, reviewer_for, route
-from tests.factories import ReviewerFactory
+from tests.applications import new_passer, province_of, registration_draft, reviewer_for, route
+from tests.factories import ApplicationFactory, ReviewerFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -124,3 +124,50 @@ def test_approvals_of_different_applications_do_not_wait_on_each_other():
     assert application_approve(reviewer=reviewer, application_id=first.pk).state == State.APPROVED
     numbers = set(PracticeRecord.objects.values_list("certificate_number", flat=True))
     assert len(numbers) == 2
+
+
+def test_two_applications_of_one_new_person_approved_at_once_share_one_number(monkeypatch):
+    """REG-7 "one number for life": a new person's 注册 at X (芙蓉区) and 军队变更入 at 江岸医院 (湖北), two
+    authorities approving at the same moment: the per-person lock makes the second find the first's number."""
+    monkeypatch.setattr("approvals.services.application_refusals", lambda **kwargs: [])
+    x, jiangan = personas.institution(personas.X), personas.institution("jiangan")
+    doctor = new_passer(real_name="并发丁")
+    applications = [
+        ApplicationFactory(
+            kind=kind,
+            agreed=True,
+            doctor=doctor,
+            institution=place,
+            authority=route(place),
+            location=province_of(place),
+        )
+        for kind, place in ((Kind.REGISTER, x), (Kind.MILITARY_IN, jiangan))
+    ]
+    reviewers = [reviewer_for(application.authority) for application in applications]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def approve(reviewer, application):
+        try:
+            barrier.wait(timeout=30)
+            application_approve(reviewer=reviewer, application_id=application.pk)
+            outcomes.append("ok")
+        except Exception as exc:
+            outcomes.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=approve, args=pair) for pair in zip(reviewers, applications, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert outcomes == ["ok", "ok"], outcomes
+    numbers = set(
+        PracticeRecord.objects.filter(id_number_digest=doctor.id_number_digest).values_list(
+            "certificate_number", flat=True
+        )
+    )
+    assert len(numbers) == 1, numbers

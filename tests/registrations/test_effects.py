@@ -264,6 +264,7 @@ def test_change_within_the_province_changes_the_record_in_place(no_rules, x, y):
     before = record.history.order_by("history_id").first()
     assert before.main_institution_id == x.pk
     assert last_history(record).history_user == reviewer
+    assert "原执业范围：内科专业" in last_history(record).history_change_reason
     filing_at_y.refresh_from_db()
     assert filing_at_y.state == MultiInstitutionFiling.State.CANCELLED
     assert_one_approval(application, reviewer, record)
@@ -426,6 +427,27 @@ def test_military_in_creates_a_valid_record_keeping_the_number(no_rules, x):
     assert new.pk != record.pk and new.certificate_number == record.certificate_number
     assert new.main_institution == x and [s.name for s in new.scopes.all()] == ["外科专业"]
     assert_one_approval(application, reviewer, new)
+
+
+def test_military_in_without_level_or_category_takes_them_from_the_qualification(no_rules, x):
+    """REG-7 军队变更入: a form that leaves level and category blank: the qualification's are used."""
+    doctor = new_passer(real_name="军入", level=Level.ASSISTANT)
+    certificate = doctor_certificate(doctor)
+    application = agreed(
+        Kind.MILITARY_IN,
+        institution=x,
+        doctor=doctor,
+        level="",
+        category="",
+        qualification=certificate,
+        military_unit="中部战区总医院",
+    )
+    Application.objects.filter(pk=application.pk).update(category="")
+    reviewer, _app = approve(application)
+    record = PracticeRecord.objects.get(id_number_digest=doctor.id_number_digest)
+    assert (record.level, record.category, record.location) == (Level.ASSISTANT, Category.CLINICAL, x.region)
+    assert is_valid_certificate_number(record.certificate_number)
+    assert_one_approval(application, reviewer, record)
 
 
 def test_location_cancel_cancels_the_one_extra_location(no_rules, x):
