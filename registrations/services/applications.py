@@ -11,6 +11,9 @@ exactly one row" means another request got there first or the object is not the 
 
 Institution-initiated applications (INS-10) are filed agreed: the institution is the applicant, so its
 revocation withdraws them and a returned one is resubmitted straight to the authority.
+
+Whatever the action, an application entering 卫健委审批中 is routed by ``application_routing`` (the
+institution's 审批机关设置 today) and its time limit starts afresh; one back in 机构审核中 has no due date.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from registrations.models import (
     PracticeRecord,
     State,
 )
-from registrations.numbers import is_valid_certificate_number
+from registrations.numbers import certificate_number_new, is_valid_certificate_number
 from tests import personas
 from tests.applications import (
     filing_reason,
@@ -577,3 +577,32 @@ def test_rename_refuses_the_current_name(no_rules, x, assert_nothing_changed):
         new_institution_name=x.name,
     )
     refused_with_nothing_changed(application, assert_nothing_changed, "name_unchanged")
+
+
+# ------------------------------------------------------------------------------------ 执业证书编码
+
+
+def test_a_new_certificate_number_has_the_documented_format(db):
+    """REG-7 (numbers.py): 15 digits — province, year, serial, MOD 11,10 check digit; serials never repeat."""
+    first = certificate_number_new(province_code="430102", year=2026)
+    second = certificate_number_new(province_code="420102", year=2026)
+    assert len(first) == len(second) == 15 and first.isdigit()
+    assert first[:6] == "432026" and second[:6] == "422026"
+    assert first[6:14] != second[6:14]
+    assert is_valid_certificate_number(first) and is_valid_certificate_number(second)
+
+
+def test_the_check_digit_catches_every_single_mistyped_digit(db):
+    """REG-7: a number with one digit mistyped is recognised as invalid (MOD 11,10 catches all of them)."""
+    number = certificate_number_new(province_code="430102", year=2026)
+    for position in range(15):
+        for digit in "0123456789":
+            if digit != number[position]:
+                typo = number[:position] + digit + number[position + 1 :]
+                assert not is_valid_certificate_number(typo), typo
+
+
+@pytest.mark.parametrize("value", ["", "12345", "4320260000000１9", "43202600000001x", "4320260000000123"])
+def test_malformed_numbers_are_invalid(value):
+    """REG-7: wrong length, letters, full-width digits: not a certificate number."""
+    assert not is_valid_certificate_number(value)
