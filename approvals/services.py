@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.services.activation import account_activate_on_approval
 from docregsys.exceptions import TransitionRefused
-from registrations.models import Action, Kind
+from registrations.models import Action, Kind, State
 from registrations.rules import APPROVE, Draft, Person, application_refusals
 from registrations.selectors import application_decidable_for
 from registrations.services.applications import (
@@ -41,7 +41,7 @@ def application_approve(*, reviewer, application_id: int):
     )
     if application is None:
         raise TransitionRefused(STALE, code="not_found")
-    if application.state != "agreed":
+    if application.state != State.AGREED:
         raise TransitionRefused(STALE, code="wrong_state")
     person = (
         Person.of_user(application.doctor)

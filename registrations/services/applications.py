@@ -11,6 +11,9 @@ exactly one row" means another request got there first or the object is not the 
 
 Institution-initiated applications (INS-10) are filed agreed: the institution is the applicant, so its
 revocation withdraws them and a returned one is resubmitted straight to the authority.
+
+Whatever the action, an application entering 卫健委审批中 is routed by ``application_routing`` (the
+institution's 审批机关设置 today) and its time limit starts afresh; one back in 机构审核中 has no due date.
 """
 
 from __future__ import annotations
@@ -178,6 +181,39 @@ def application_notify(*, application: Application, action: str, reason: str = "
     message_enqueue(channel=channel, destination=destination, body=body, subject=subject)
 
 
+# ------------------------------------------------------------------------------------ routing and the clock
+
+NO_AUTHORITY = _("本机构尚未设置该类别医师的审批机关，请先在“系统功能 → 审批机关设置”中设置。")
+
+
+def application_routing(application: Application, *, now=None) -> dict:
+    """Entering 卫健委审批中: the authority from the institution's 审批机关设置 (INS-2), and its clock —
+    the due date in that authority's working days from today. Refused when no authority is set."""
+    authority = application_authority_for(application)
+    if authority is None:
+        raise TransitionRefused(NO_AUTHORITY, code="no_authority")
+    now = now or timezone.now()
+    return {
+        "authority": authority,
+        "agreed_at": now,
+        "due_date": add_working_days(timezone.localdate(now), authority.statutory_days),
+    }
+
+
+def _clock_for(application: Application, *, source: str, target: str, now) -> dict:
+    """The dates a move implies unless its service sets them: an application that (re-)enters 卫健委审批中
+    is routed again and its time limit starts afresh (an institution's resubmission after a return,
+    INS-10); one back in 机构审核中 has no authority clock running; leaving 已退回 it is no longer decided."""
+    values = {}
+    if target == State.AGREED:
+        values.update(application_routing(application, now=now))
+    elif target == State.SUBMITTED:
+        values.update(agreed_at=None, due_date=None)
+    if source == State.RETURNED and target in (State.SUBMITTED, State.AGREED):
+        values["decided_at"] = None
+    return values
+
+
 # ------------------------------------------------------------------------------------ the one mover
 
 
@@ -205,7 +241,7 @@ def application_move(
         raise TransitionRefused(STALE, code="wrong_state")
     target = target_of(application, action)
     now = timezone.now()
-    values = {"state": target, **(updates or {})}
+    values = {"state": target, **_clock_for(application, source=source, target=target, now=now), **(updates or {})}
     rows = scope.filter(pk=application_id, state=source).update(**values)
     if rows != 1:  # another request moved it first
         raise TransitionRefused(STALE, code="wrong_state")
@@ -227,6 +263,12 @@ def _refuse_if_rules_fail(*, person: Person, draft: Draft, application_id: int |
     refusals = application_refusals(person=person, draft=draft, stage=stage, application_id=application_id)
     if refusals:
         raise ApplicationRefused(refusals)
+
+
+def _doctor_scope(doctor):
+    """What a doctor may amend, submit or withdraw: their own filings (an institution's INS-10 application
+    about them is visible to them but is the institution's to act on)."""
+    return application_list_for(user=doctor).filter(initiator=Initiator.DOCTOR)
 
 
 def _save_scopes(application: Application, draft: Draft) -> None:
@@ -264,7 +306,7 @@ def application_save(*, doctor, draft: Draft, application_id: int | None = None)
         )
     else:
         application = (
-            application_list_for(user=doctor)
+            _doctor_scope(doctor)
             .select_for_update()
             .filter(pk=application_id, state__in=(State.DRAFT, State.RETURNED))
             .first()
@@ -283,7 +325,7 @@ def application_save(*, doctor, draft: Draft, application_id: int | None = None)
 @transaction.atomic
 def application_submit(*, doctor, application_id: int) -> Application:
     """Submit a draft, or resubmit a returned application after amending it; the rules are checked again."""
-    application = application_list_for(user=doctor).select_for_update().filter(pk=application_id).first()
+    application = _doctor_scope(doctor).select_for_update().filter(pk=application_id).first()
     if application is None:
         raise TransitionRefused(STALE, code="not_found")
     _refuse_if_rules_fail(
@@ -294,7 +336,7 @@ def application_submit(*, doctor, application_id: int) -> Application:
         application_id=application_id,
         actor=doctor,
         action=action,
-        scope=application_list_for(user=doctor),
+        scope=_doctor_scope(doctor),
         updates={"submitted_at": timezone.now()},
     )
 
@@ -313,7 +355,7 @@ def application_withdraw(*, doctor, application_id: int, reason: str = "") -> Ap
         application_id=application_id,
         actor=doctor,
         action=Action.WITHDRAW,
-        scope=application_list_for(user=doctor).filter(initiator=Initiator.DOCTOR),
+        scope=_doctor_scope(doctor),
         reason=reason_clean(reason, required=False),
     )
 
@@ -328,27 +370,13 @@ def _officer_scope(officer):
 @transaction.atomic
 def application_agree(*, officer, application_id: int, note: str = "") -> Application:
     """INS-6 同意: forward to the authority set for the doctor's category (INS-2); the time limit starts."""
-    application = _officer_scope(officer).filter(pk=application_id).select_related("institution").first()
-    if application is None:
-        raise TransitionRefused(STALE, code="not_found")
-    authority = application_authority_for(application)
-    if authority is None:
-        raise TransitionRefused(
-            _("本机构尚未设置该类别医师的审批机关，请先在“系统功能 → 审批机关设置”中设置。"),
-            code="no_authority",
-        )
-    now = timezone.now()
+    # Routing and the due date are set by application_move (application_routing) on entering AGREED.
     return application_move(
         application_id=application_id,
         actor=officer,
         action=Action.AGREE,
         scope=_officer_scope(officer),
         reason=reason_clean(note, required=False),
-        updates={
-            "authority": authority,
-            "agreed_at": now,
-            "due_date": add_working_days(timezone.localdate(now), authority.statutory_days),
-        },
     )
 
 
