@@ -227,7 +227,9 @@ class ApplicationAdmin(IdNumberSearchMixin, ReviewerScopedAdmin):
                     "attachments": [
                         (
                             attachment,
-                            reverse(f"admin:{self._name('attachment')}", args=[application.pk, attachment.pk]),
+                            reverse(
+                                f"admin:{self._name('attachment')}", args=[application.pk, attachment.pk]
+                            ),
                         )
                         for attachment in application.attachments.all()
                     ],
@@ -263,7 +265,9 @@ class ApplicationAdmin(IdNumberSearchMixin, ReviewerScopedAdmin):
         """APP-2 批准: a confirmation page; its POST applies every effect in one transaction (REG-7)."""
         application = self._decidable(request, object_id)
         if application.state != State.AGREED:
-            return self._refused(request, application, TransitionRefused(_("只有卫健委审批中的申请可以批准。")))
+            return self._refused(
+                request, application, TransitionRefused(_("只有卫健委审批中的申请可以批准。"))
+            )
         if request.method == "POST":
             try:
                 application_approve(reviewer=request.user, application_id=application.pk)
@@ -283,7 +287,9 @@ class ApplicationAdmin(IdNumberSearchMixin, ReviewerScopedAdmin):
         """APP-2 退回: a confirmation page with the reason (required); its POST sends the application back."""
         application = self._decidable(request, object_id)
         if application.state != State.AGREED:
-            return self._refused(request, application, TransitionRefused(_("只有卫健委审批中的申请可以退回。")))
+            return self._refused(
+                request, application, TransitionRefused(_("只有卫健委审批中的申请可以退回。"))
+            )
         form = ReturnForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:

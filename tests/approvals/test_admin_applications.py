@@ -298,7 +298,9 @@ def test_a_personal_number_in_the_search_box_is_refused(client, county_reviewer,
 
 
 @pytest.mark.parametrize("rows", [10, 1000])
-def test_changelist_query_count_is_constant(client, county_reviewer, officer_x, django_assert_num_queries, rows):
+def test_changelist_query_count_is_constant(
+    client, county_reviewer, officer_x, django_assert_num_queries, rows
+):
     """APP-1: the same queries for 10 and 1,000 applications (rows joined, no full count)."""
     first = agreed_registration(officer_x)
     template = Application.objects.get(pk=first.pk)
@@ -306,7 +308,11 @@ def test_changelist_query_count_is_constant(client, county_reviewer, officer_x, 
     for i in range(rows - 1):
         template.pk = None
         template.id_number_digest = f"{i:064d}"
-        copies.append(Application(**{f.attname: getattr(template, f.attname) for f in Application._meta.concrete_fields}))
+        copies.append(
+            Application(
+                **{f.attname: getattr(template, f.attname) for f in Application._meta.concrete_fields}
+            )
+        )
     Application.objects.bulk_create(copies)
     client.force_login(county_reviewer)
     url = reverse(CHANGELIST)
@@ -349,7 +355,9 @@ def test_attachment_is_served_to_the_routed_reviewer_only(client, county_reviewe
 # ------------------------------------------------------------------------------------------ materials
 
 
-def test_material_lists_are_the_provinces(client, county_reviewer, province_reviewer, other_province_reviewer):
+def test_material_lists_are_the_provinces(
+    client, county_reviewer, province_reviewer, other_province_reviewer
+):
     """SPEC §12: 湖南省's reviewers edit its lists; county bureaus read them; 湖北省 does not see them."""
     hunan = personas.region("province")
     listed = MaterialList.objects.create(province=hunan, kind="register", items="身份证\n照片")
