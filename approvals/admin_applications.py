@@ -24,7 +24,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from docregsys.adminsearch import IdNumberSearchMixin
 from docregsys.exceptions import TransitionRefused
-from docregsys.reference.models import Region
+from docregsys.reference.models import Category, Region
 from docregsys.reference.selectors import province_code_for
 from registrations.models import Application, MaterialList, State
 from registrations.selectors import application_decidable_for, application_events_of
@@ -33,7 +33,7 @@ from registrations.services.attachments import attachment_content
 
 from .admin import ACTIONS, ReviewerScopedAdmin
 from .describe import record_lines, requested_lines
-from .selectors import ROW_RELATED, application_queue_for, material_list_list_for, overdue_q
+from .selectors import ROW_RELATED, application_queue_for, category_q, material_list_list_for, overdue_q
 from .services import application_approve, application_return
 
 CSS = {"all": ("css/admin-applications.css",)}
@@ -54,6 +54,19 @@ class OverdueFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.exclude(overdue_q())
         return queryset
+
+
+class CategoryFilter(admin.SimpleListFilter):
+    """医师类别: the requested category, else the record's (注销 and 备案 ask for none)."""
+
+    title = _("医师类别")
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        return Category.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(category_q(self.value())) if self.value() else queryset
 
 
 class ReturnForm(forms.Form):
@@ -89,7 +102,7 @@ class ApplicationAdmin(IdNumberSearchMixin, ReviewerScopedAdmin):
     list_display_links = ("kind", "real_name")
     list_filter = (
         "kind",
-        "category",
+        CategoryFilter,
         ("institution", admin.RelatedOnlyFieldListFilter),
         ("submitted_at", admin.DateFieldListFilter),
         "state",

@@ -24,6 +24,11 @@ def overdue_q(today=None) -> Q:
     return Q(state=State.AGREED, due_date__lt=today)
 
 
+def category_q(category: str) -> Q:
+    """医师类别 of an application: the requested one, else (注销, 备案 …) the record's."""
+    return Q(category=category) | Q(category="", record__category=category)
+
+
 def material_list_list_for(*, user) -> QuerySet[MaterialList]:
     """申请材料清单 of the reviewer's province; every province's for the national level and superusers."""
     province = province_code_for(user)
