@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -94,9 +95,9 @@ class ApplicationAdmin(IdNumberSearchMixin, ReviewerScopedAdmin):
         "id_number_masked",
         "category_display",
         "institution",
-        "authority",
+        "authority_display",
         "state",
-        "submitted_at",
+        "submitted_display",
         "due_display",
     )
     list_display_links = ("kind", "real_name")
@@ -169,12 +170,39 @@ class ApplicationAdmin(IdNumberSearchMixin, ReviewerScopedAdmin):
             return obj.get_category_display()
         return obj.record.get_category_display() if obj.record_id else "—"
 
+    @admin.display(description=_("审批机关"), ordering="authority__name")
+    def authority_display(self, obj):
+        # "湖南省长沙市芙蓉区卫生健康委" reads "芙蓉区卫生健康委" in a narrow column; the full name on hover.
+        authority = obj.authority
+        if authority is None:
+            return "—"
+        region = authority.region
+        short = authority.name
+        if region is not None and region.full_name.endswith(region.name):
+            above = region.full_name[: -len(region.name)]
+            if above and short.startswith(above):
+                short = short[len(above) :]
+        return format_html('<span title="{}">{}</span>', authority.name, short)
+
+    @admin.display(description=_("申请时间"), ordering="submitted_at")
+    def submitted_display(self, obj):
+        if obj.submitted_at is None:
+            return "—"
+        at = timezone.localtime(obj.submitted_at)
+        return format_html(
+            '<span title="{}">{}</span>', at.strftime("%Y-%m-%d %H:%M"), at.strftime("%Y-%m-%d")
+        )
+
     @admin.display(description=_("办理时限"), ordering="due_date")
     def due_display(self, obj):
         if obj.due_date is None:
             return "—"
         if obj.is_overdue:
-            return format_html('<span class="due-overdue">{} {}</span>', obj.due_date, gettext("已超期"))
+            return format_html(
+                '<span class="due-overdue"><span class="nowrap">{}</span> {}</span>',
+                obj.due_date,
+                gettext("已超期"),
+            )
         return format_html('<span class="due">{}</span>', obj.due_date)
 
     # ---- the detail and the decisions
@@ -288,7 +316,8 @@ class ApplicationAdmin(IdNumberSearchMixin, ReviewerScopedAdmin):
                 return self._refused(request, application, refused)
             self.message_user(
                 request,
-                _("已批准“%(app)s”，业务已办结，已通知医师。") % {"app": application},
+                _("已批准%(name)s的“%(kind)s”申请，业务已办结，已通知医师。")
+                % {"name": application.real_name, "kind": application.get_kind_display()},
                 messages.SUCCESS,
             )
             return redirect(self._changelist_url())
@@ -315,7 +344,10 @@ class ApplicationAdmin(IdNumberSearchMixin, ReviewerScopedAdmin):
                 refused.add_to_form(form)
             else:
                 self.message_user(
-                    request, _("已退回“%(app)s”，已通知医师。") % {"app": application}, messages.SUCCESS
+                    request,
+                    _("已退回%(name)s的“%(kind)s”申请，已通知医师。")
+                    % {"name": application.real_name, "kind": application.get_kind_display()},
+                    messages.SUCCESS,
                 )
                 return redirect(self._changelist_url())
         return self._confirmation(

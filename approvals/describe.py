@@ -35,6 +35,14 @@ RECORD_COUNTERPART = {
     "scopes": "scopes",
 }
 CHANGING_KINDS = (Kind.CHANGE, Kind.UPGRADE)
+# What the confirming institution is to the doctor, by type (else simply 确认机构).
+INSTITUTION_LABELS = {
+    Kind.REGISTER: _("主要执业机构"),
+    Kind.MILITARY_IN: _("主要执业机构"),
+    Kind.CHANGE: _("主要执业机构"),
+    Kind.UPGRADE: _("主要执业机构"),
+    Kind.FILING: _("备案执业机构"),
+}
 
 
 def _label(model, name: str) -> str:
@@ -102,8 +110,8 @@ def requested_lines(application: Application) -> list[tuple[str, str]]:
         if not text:
             continue
         label = _label(Application, name)
-        if name == "institution" and application.kind not in (Kind.REGISTER, Kind.MILITARY_IN, Kind.CHANGE):
-            label = _("确认机构")
+        if name == "institution":
+            label = INSTITUTION_LABELS.get(application.kind, label)
         counterpart = RECORD_COUNTERPART.get(name)
         if application.kind in CHANGING_KINDS and record is not None and counterpart:
             if _text(record, counterpart) == text:

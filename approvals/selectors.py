@@ -10,7 +10,7 @@ from registrations.models import Application, MaterialList, State
 from registrations.selectors import application_list_for
 
 # What a row of the queue shows: the institution, the authority and the record (category, 执业证书编码).
-ROW_RELATED = ("institution", "authority", "record")
+ROW_RELATED = ("institution", "authority__region", "record")
 
 
 def application_queue_for(*, user) -> QuerySet[Application]:

@@ -319,7 +319,7 @@ def test_changelist_query_count_is_constant(
     client.get(url)  # warm the session and content types
     # 1 session, 2 user, 3 the user's authority and 4 its region (the scope's prefix), 5 the institution
     # filter's choices (institutions of the scoped rows), 6 the paginator's count, 7-8 the user's and groups'
-    # permissions (the admin's app list), 9 the page of rows joined with institution, authority and record.
+    # permissions (the admin's app list), 9 the page of rows joined with institution, authority (and its region) and record.
     with django_assert_num_queries(9):
         response = client.get(url)
     assert response.status_code == 200
@@ -375,3 +375,34 @@ def test_material_lists_are_the_provinces(
     assert client.post(change, {"province": hunan.code, "kind": "register", "items": "x"}).status_code == 403
     client.force_login(other_province_reviewer)
     assert client.get(change).status_code == 404
+
+
+# ------------------------------------------------------------------------------------------ in words
+
+
+def test_a_change_reads_as_seed_002_shows_it(county_reviewer, doctor_a):
+    """APP-1, seed 002 §8: a 变更 lists only what differs from the record, as "…请求变更为"."""
+    from approvals.describe import record_lines, requested_lines
+    from tests.applications import scope
+
+    record = PracticeRecord.objects.get(certificate_number="110430100000001")
+    record.scopes.set([scope("内科专业")])
+    application = ApplicationFactory(
+        doctor=doctor_a,
+        kind="change",
+        record=record,
+        institution=record.main_institution,
+        level=record.level,
+        category=record.category,
+        location=record.location,
+        statement="变更执业范围",
+        scopes=[scope("外科专业")],
+        agreed=True,
+    )
+    assert requested_lines(application) == [
+        ("执业范围请求变更为", "外科专业"),
+        ("提交本次业务的缘由", "变更执业范围"),
+    ]
+    before = dict(record_lines(record))
+    assert before["执业证书编码"] == "110430100000001" and before["执业范围"] == "内科专业"
+    assert before["注册状态"] == "有效"
