@@ -213,3 +213,7 @@ class AnnouncementAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin):
         if not change and not request.user.is_superuser:
             obj.authority = request.user.authority
         super().save_model(request, obj, form, change)
+
+
+# The applications' admin (APP-1, APP-2) lives in its own module; importing it registers it.
+from . import admin_applications  # noqa: E402, F401

@@ -564,6 +564,10 @@ def _content_type_id(obj) -> int:
 
 
 def _admin_url(label: str, kind: str, world) -> str:
+    for area in AREAS:  # an area's own admin routes (confirmation pages, files) bring their recipe
+        recipe = getattr(area, "ADMIN_URLS", {}).get((label, kind))
+        if recipe is not None:
+            return recipe(world)
     app, model = label.split(".")
     obj = world["objects"][label]
     named = {

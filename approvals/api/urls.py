@@ -1,5 +1,15 @@
 """/api/v1/approvals/: what the admin's reviewers do, for REST clients (API-1)."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "approvals-api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("applications/", views.ApplicationList.as_view(), name="applications"),
+    path("applications/search/", views.ApplicationSearch.as_view(), name="application_search"),
+    path("applications/<int:pk>/", views.ApplicationDetail.as_view(), name="application"),
+    path("applications/<int:pk>/approve/", views.ApplicationApprove.as_view(), name="application_approve"),
+    path("applications/<int:pk>/return/", views.ApplicationReturn.as_view(), name="application_return"),
+]
