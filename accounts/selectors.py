@@ -131,6 +131,30 @@ def activation_next_step(user: User) -> NextStep | None:
     )
 
 
+def may_file_before_activation(user) -> bool:
+    """ACC-5d: a doctor who passed the check (ACC-3) but is not activated, and holds no valid practice record
+    in this system, may file 注册 and 变更 at once; the approval activates the account.
+
+    "Comes from a region without e-registration" is read as "has no valid record here": a valid record means
+    the doctor is registered in an e-registration region, and path a (the institution's code) is theirs. A
+    certificate or a passing exam result does not exclude path d (seed 002 shows the path d box next to the
+    self-activation forms). One query (none for anyone else).
+    """
+    if (
+        not getattr(user, "is_doctor", False)
+        or user.is_superuser
+        or user.is_activated
+        or user.checked_at is None
+        or not user.id_number_digest
+    ):
+        return False
+    return not (
+        practice_records_for_digest(user.id_number_digest)
+        .filter(real_name=user.real_name, state=PracticeRecord.State.VALID)
+        .exists()
+    )
+
+
 def officer_list_for(*, user) -> QuerySet[User]:
     """Officer accounts of the institutions in the reviewer's scope; never reviewers or doctors."""
     officers = User.objects.filter(role=User.Role.OFFICER)
