@@ -131,28 +131,33 @@ def activation_next_step(user: User) -> NextStep | None:
     )
 
 
-def may_file_before_activation(user) -> bool:
-    """ACC-5d: a doctor who passed the check (ACC-3) but is not activated, and holds no valid practice record
-    in this system, may file 注册 and 变更 at once; the approval activates the account.
+# ACC-5d: the business a doctor from a region without e-registration may file before activation.
+PATH_D_KINDS = ("register", "change")
 
-    "Comes from a region without e-registration" is read as "has no valid record here": a valid record means
-    the doctor is registered in an e-registration region, and path a (the institution's code) is theirs. A
-    certificate or a passing exam result does not exclude path d (seed 002 shows the path d box next to the
-    self-activation forms). One query (none for anyone else).
+
+def may_file_before_activation(user) -> bool:
+    """ACC-5d: an unactivated doctor who passed the qualification check (医师信息校验) but whom no record
+    lets activate by path a, b or c may file 注册 and 变更 now; the approval activates the account.
+
+    "From a region without e-registration" is read off our records: the check passed (``checked_at``), yet
+    there is no valid practice record here (path a), no qualification certificate (path b) and no passing
+    exam result (path c) — what is left is a registration that ended or moved away (变更出, 注销, 军队 …)
+    from a system that holds no more about this doctor. Remembered on the user object for the request
+    (the menu asks on every page).
     """
-    if (
-        not getattr(user, "is_doctor", False)
-        or user.is_superuser
-        or user.is_activated
-        or user.checked_at is None
-        or not user.id_number_digest
-    ):
-        return False
-    return not (
-        practice_records_for_digest(user.id_number_digest)
-        .filter(real_name=user.real_name, state=PracticeRecord.State.VALID)
-        .exists()
+    cached = getattr(user, "_may_file_before_activation", None)
+    if cached is not None:
+        return cached
+    answer = bool(
+        getattr(user, "is_doctor", False)
+        and not user.is_superuser
+        and not user.is_activated
+        and user.checked_at is not None
+        and user.id_number_digest
+        and activation_route_for(user=user).path is None
     )
+    user._may_file_before_activation = answer
+    return answer
 
 
 def officer_list_for(*, user) -> QuerySet[User]:

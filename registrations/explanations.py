@@ -41,6 +41,3 @@ EXPLANATIONS = {
         "持有有效执业注册的医师，可申领医师电子证照，经主要执业机构确认后由卫生健康行政部门审批。"
     ),
 }
-
-# ACC-5d: what a doctor may file before the account is activated (seed 002: “注册”和“变更”).
-BEFORE_ACTIVATION = (Kind.REGISTER, Kind.CHANGE)

@@ -26,7 +26,7 @@ from docregsys.openapi import refusals
 from docregsys.reference.models import Category, DeregistrationReason, Level, PracticeScope, Region
 from institutions.models import Institution
 from qualifications.models import ExamResult, QualificationCertificate
-from registrations.explanations import BEFORE_ACTIVATION, EXPLANATIONS
+from registrations.explanations import EXPLANATIONS
 from registrations.guide import IN_PERSON, WANTS, guide_suggest
 from registrations.models import (
     DOCTOR_KINDS,
@@ -56,7 +56,7 @@ from registrations.services.attachments import (
     attachment_content,
 )
 
-from ..selectors import activation_next_step, may_file_before_activation
+from ..selectors import PATH_D_KINDS, activation_next_step, may_file_before_activation
 
 MAX_ID = 2**31 - 1  # ids beyond a 32-bit key are refused as input, never sent to the database
 MAX_SCOPES = 10
@@ -88,7 +88,7 @@ def _doctor(request, *, kind: str | None = None):
         return user
     if not may_file_before_activation(user):
         raise TransitionRefused(f"{step.reason}{_('下一步：')}{step.label}", code="not_activated")
-    if kind is not None and kind not in BEFORE_ACTIVATION:
+    if kind is not None and kind not in PATH_D_KINDS:
         raise TransitionRefused(
             _("账户激活前只能申请“注册”和“变更”业务，其他业务请在激活账户后申请。"),
             code="not_activated",
@@ -771,7 +771,7 @@ class ApplicationKinds(DoctorView):
                         "kind": kind.value,
                         "label": str(kind.label),
                         "explanation": str(EXPLANATIONS.get(kind, "")),
-                        "available": activated or kind in BEFORE_ACTIVATION,
+                        "available": activated or kind in PATH_D_KINDS,
                     }
                     for kind in DOCTOR_KINDS
                 ],
@@ -831,7 +831,7 @@ class ApplicationGuide(DoctorView):
                 )
         guidance = guide_suggest(person=Person.of_user(user), want=want, institution=institution)
         found = list(guidance.refusals)
-        if activation_next_step(user) is not None and guidance.kind not in BEFORE_ACTIVATION:
+        if activation_next_step(user) is not None and guidance.kind not in PATH_D_KINDS:
             found.append(
                 TransitionRefused(
                     _("账户激活前只能申请“注册”和“变更”业务，其他业务请在激活账户后申请。"),

@@ -13,7 +13,15 @@ from accounts.selectors import may_file_before_activation
 from docregsys.exceptions import TransitionRefused
 from docregsys.messaging.models import OutboundMessage
 from registrations import rules
-from registrations.models import Application, ApplicationEvent, Attachment, Initiator, Kind, State
+from registrations.models import (
+    Application,
+    ApplicationEvent,
+    Attachment,
+    Initiator,
+    Kind,
+    PracticeRecord,
+    State,
+)
 from registrations.private_files import attachments as attachment_store
 from registrations.services.applications import application_agree
 from tests import personas
@@ -383,10 +391,17 @@ def test_an_unactivated_doctor_with_a_record_here_is_403(x):
     assert not Application.objects.exists()
 
 
+def path_d_doctor():
+    """Checked, not activated, and nothing here to activate with: a registration that ended (变更出)."""
+    number = make_resident_id("430102", "19800808", "717")
+    PracticeRecordFactory(real_name="冯丁", id_number=number, state=PracticeRecord.State.TRANSFERRED_OUT)
+    return DoctorFactory(real_name="冯丁", id_number=number, phone_verified=True)
+
+
 def test_path_d_files_registration_and_change_only(x):
-    """ACC-5d: checked, not activated, no valid record here: 注册 and 变更 may be filed, nothing else."""
+    """ACC-5d: checked, not activated, no record to activate with: 注册 and 变更 may be filed, nothing else."""
     scope("内科专业")
-    doctor = new_passer(activated=False)
+    doctor = path_d_doctor()
     assert may_file_before_activation(doctor)
     client = client_for(doctor)
     kinds = {k["kind"]: k["available"] for k in client.get(f"{API}kinds/").json()["kinds"]}
@@ -396,9 +411,21 @@ def test_path_d_files_registration_and_change_only(x):
     assert response.status_code == 403 and codes(response) == ["not_activated"]
     assert response.json()["errors"][0]["field"] == "kind"
     assert stored() == before
-    response = post(client, API, register_body(x))
-    assert response.status_code == 201 and response.json()["state"] == "submitted"
+    # The draft is kept without the rules: what is allowed before activation, not whether the rules pass.
+    response = post(client, f"{API}draft/", register_body(x))
+    assert response.status_code == 201 and response.json()["state"] == "draft"
     assert client.get(API).json()["count"] == 1
+    body = client.get(f"{API}guide/", {"want": "deregister"}).json()
+    assert "not_activated" in [r["code"] for r in body["refusals"]] and not body["may_file"]
+
+
+def test_a_new_passer_not_yet_activated_activates_first(x):
+    """ACC-5b/c before d: a certificate or a passing result lets the doctor activate, so they do that first."""
+    scope("内科专业")
+    doctor = new_passer(activated=False)
+    assert not may_file_before_activation(doctor)
+    response = post(client_for(doctor), API, register_body(x))
+    assert response.status_code == 403 and codes(response) == ["not_activated"]
 
 
 def test_an_unchecked_doctor_may_not_file_before_activation():
@@ -578,3 +605,112 @@ def test_check_answers_the_rules_without_filing(x, passer):
     assert response.json() == {"may_file": True, "refusals": []}
     response = post(client, f"{API}check/", {**register_body(x), "application": pk + 1000})
     assert response.status_code == 400 and response.json()["errors"][0]["field"] == "application"
+
+
+# ------------------------------------------------------------------------------------------ the schema
+
+
+def _schema():
+    from tests.platform.apischema import served_schema
+
+    global _SCHEMA
+    if _SCHEMA is None:
+        _SCHEMA = served_schema()
+    return _SCHEMA
+
+
+_SCHEMA = None
+
+
+def schema_call(method, template, path=None, *, user, body=None, **kwargs):
+    """Call through the WSGI handler with a token; the status must be documented and the body match the schema."""
+    from rest_framework.authtoken.models import Token
+    from werkzeug import Client
+
+    schema = _schema()
+    headers = {"Authorization": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
+    if body is not None:
+        kwargs.update(data=json.dumps(body), content_type="application/json")
+    response = Client(schema.app).open(path or template, method=method, headers=headers, **kwargs)
+    documented = schema.raw_schema["paths"][template][method.lower()]["responses"]
+    assert str(response.status_code) in documented, f"{method} {template}: {response.status_code}"
+    schema[template][method].validate_response(response)
+    content_type = response.headers.get("Content-Type", "")
+    return response.status_code, (json.loads(response.get_data()) if "json" in content_type else None)
+
+
+@pytest.fixture
+def through_wsgi():
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_every_answer_matches_the_openapi_schema(x, passer, officer_x, monkeypatch, through_wsgi):
+    """API-1: real answers (nulls, nested objects, files, refusal lists) are what the schema documents."""
+    import io
+
+    tpl = "/api/v1/accounts/applications/{id}/"
+    status_code, body = schema_call("POST", API, user=passer, body=register_body(x))
+    assert status_code == 201 and body["authority"] is None and body["record"] is None
+    pk = body["id"]
+    application_agree(officer=officer_x, application_id=pk)
+    status_code, body = schema_call("GET", tpl, f"{API}{pk}/", user=passer)
+    assert status_code == 200 and body["due_date"] and body["authority"]
+    assert schema_call("GET", API, user=passer, query_string={"state": "agreed"})[0] == 200
+    assert schema_call("GET", f"{API}kinds/", user=passer)[0] == 200
+    assert schema_call("GET", f"{API}guide/", user=passer, query_string={"want": "practise"})[0] == 200
+    status_code, body = schema_call("POST", f"{API}check/", user=passer, body=register_body(x))
+    assert status_code == 200 and body["refusals"][0]["code"] == "open_application_exists"
+    status_code, body = schema_call("POST", API, user=passer, body=register_body(x))
+    assert status_code == 409 and body["errors"][0]["field"] is None
+
+    doctor, record = registered_doctor(at=x)
+    reason("10")
+    status_code, body = schema_call(
+        "POST",
+        f"{API}draft/",
+        user=doctor,
+        body={"kind": "deregister", "record": record.pk, "deregistration_reason": "10"},
+    )
+    assert status_code == 201 and body["record"]["id"] == record.pk and body["location"] is None
+    pk = body["id"]
+    status_code, attachment = schema_call(
+        "POST",
+        f"{tpl}attachments/",
+        f"{API}{pk}/attachments/",
+        user=doctor,
+        data={"kind": "id_card", "file": (io.BytesIO(photo_bytes()), "身份证.jpg", "image/jpeg")},
+    )
+    assert status_code == 201 and attachment["name"] == "身份证.jpg"
+    status_code, _body = schema_call(
+        "GET", f"{tpl}attachments/{{attachment_id}}/", attachment["url"], user=doctor
+    )
+    assert status_code == 200
+    status_code, body = schema_call("PATCH", tpl, f"{API}{pk}/", user=doctor, body={"statement": "本人申请"})
+    assert status_code == 200 and body["attachments"][0]["id"] == attachment["id"]
+    status_code, body = schema_call(
+        "PUT", tpl, f"{API}{pk}/", user=doctor, body={"record": record.pk, "statement": "x"}
+    )
+    assert status_code == 200 and body["deregistration_reason"] is None
+
+    monkeypatch.setitem(
+        rules.RULES,
+        Kind.DEREGISTER,
+        [
+            rules.request_rule(
+                lambda ctx: TransitionRefused(
+                    "请选择注销情形。", code="reason_required", field="deregistration_reason"
+                )
+            )
+        ],
+    )
+    status_code, body = schema_call("POST", f"{tpl}submit/", f"{API}{pk}/submit/", user=doctor)
+    assert status_code == 400 and body["errors"][0]["field"] == "deregistration_reason"
+    status_code, body = schema_call("POST", f"{tpl}withdraw/", f"{API}{pk}/withdraw/", user=doctor, body={})
+    assert status_code == 200 and body["state"] == "withdrawn"
