@@ -291,6 +291,7 @@ SPECTACULAR_SETTINGS = {
     # Choice sets that share a field name ("kind") get their own component names.
     "ENUM_NAME_OVERRIDES": {
         "ApplicationKindEnum": "registrations.models.Kind",
+        "ApplicationStateEnum": "registrations.models.State",
         "DoctorApplicationKindEnum": "accounts.api.applications.KIND_CHOICES",
         "AttachmentKindEnum": "accounts.api.applications.ATTACHMENT_KIND_CHOICES",
     },

@@ -147,12 +147,12 @@ class DoctorView(APIView):
 # ------------------------------------------------------------------------------------------ output
 
 
-class CodeNameSerializer(serializers.Serializer):
+class DoctorCodeNameSerializer(serializers.Serializer):
     code = serializers.CharField(read_only=True)
     name = serializers.CharField(read_only=True)
 
 
-class RecordSummarySerializer(serializers.Serializer):
+class DoctorRecordSummarySerializer(serializers.Serializer):
     """The practice record an application acts on (or that its approval produced)."""
 
     id = serializers.IntegerField(read_only=True)
@@ -166,20 +166,20 @@ class RecordSummarySerializer(serializers.Serializer):
     state_display = serializers.CharField(source="get_state_display", read_only=True)
 
 
-class FilingSummarySerializer(serializers.Serializer):
+class DoctorFilingSummarySerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     institution = serializers.CharField(source="institution.name", read_only=True)
     state = serializers.CharField(read_only=True)
 
 
-class ExtraLocationSummarySerializer(serializers.Serializer):
+class DoctorExtraLocationSummarySerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     institution = serializers.CharField(source="institution.name", read_only=True)
     location = serializers.CharField(source="location.full_name", read_only=True)
     state = serializers.CharField(read_only=True)
 
 
-class ApplicationItemSerializer(serializers.Serializer):
+class DoctorApplicationItemSerializer(serializers.Serializer):
     """A row of 业务查询: type, state (机构审核中 / 卫健委审批中 / 已办结 / 已退回 …), dates, where it is."""
 
     id = serializers.IntegerField(read_only=True)
@@ -202,7 +202,7 @@ class ApplicationItemSerializer(serializers.Serializer):
     )
 
 
-class AttachmentSerializer(serializers.Serializer):
+class DoctorAttachmentSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     kind = serializers.ChoiceField(choices=ATTACHMENT_KIND_CHOICES, read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
@@ -216,7 +216,7 @@ class AttachmentSerializer(serializers.Serializer):
         return reverse("accounts-api:application_attachment", args=[attachment.application_id, attachment.pk])
 
 
-class EventSerializer(serializers.Serializer):
+class DoctorEventSerializer(serializers.Serializer):
     """One step of the timeline: what, in which role, from which state to which, why — never who by name."""
 
     action = serializers.CharField(read_only=True)
@@ -230,41 +230,43 @@ class EventSerializer(serializers.Serializer):
     at = serializers.DateTimeField(read_only=True)
 
 
-class ApplicationDetailSerializer(ApplicationItemSerializer):
+class DoctorApplicationDetailSerializer(DoctorApplicationItemSerializer):
     """One application: the requested change (typed per type), attachments, timeline, what the doctor may do."""
 
     version = serializers.IntegerField(read_only=True)
-    record = RecordSummarySerializer(read_only=True, allow_null=True)
+    record = DoctorRecordSummarySerializer(read_only=True, allow_null=True)
     level = serializers.CharField(read_only=True)
     level_display = serializers.CharField(source="get_level_display", read_only=True)
     category = serializers.CharField(read_only=True)
     category_display = serializers.CharField(source="get_category_display", read_only=True)
     location = serializers.SerializerMethodField()
     scopes = serializers.SerializerMethodField()
-    filing = FilingSummarySerializer(read_only=True, allow_null=True)
-    extra_location = ExtraLocationSummarySerializer(read_only=True, allow_null=True)
-    deregistration_reason = CodeNameSerializer(read_only=True, allow_null=True)
+    filing = DoctorFilingSummarySerializer(read_only=True, allow_null=True)
+    extra_location = DoctorExtraLocationSummarySerializer(read_only=True, allow_null=True)
+    deregistration_reason = DoctorCodeNameSerializer(read_only=True, allow_null=True)
     military_unit = serializers.CharField(read_only=True)
     statement = serializers.CharField(read_only=True)
-    result_record = RecordSummarySerializer(read_only=True, allow_null=True, help_text=_("办结后的执业注册"))
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    result_record = DoctorRecordSummarySerializer(
+        read_only=True, allow_null=True, help_text=_("办结后的执业注册")
+    )
+    attachments = DoctorAttachmentSerializer(many=True, read_only=True)
     events = serializers.SerializerMethodField()
     may_amend = serializers.SerializerMethodField(help_text=_("可修改（草稿或被退回）"))
     may_submit = serializers.SerializerMethodField(help_text=_("可提交或重新提交"))
     may_withdraw = serializers.SerializerMethodField(help_text=_("可撤回（机构审核前）"))
 
-    @extend_schema_field(CodeNameSerializer(allow_null=True))
+    @extend_schema_field(DoctorCodeNameSerializer(allow_null=True))
     def get_location(self, application):
         place = application.location
         return None if place is None else {"code": place.code, "name": place.full_name}
 
-    @extend_schema_field(CodeNameSerializer(many=True))
+    @extend_schema_field(DoctorCodeNameSerializer(many=True))
     def get_scopes(self, application):
         return [{"code": scope.code, "name": scope.name} for scope in application.scopes.all()]
 
-    @extend_schema_field(EventSerializer(many=True))
+    @extend_schema_field(DoctorEventSerializer(many=True))
     def get_events(self, application):
-        return EventSerializer(application_events_of(application), many=True).data
+        return DoctorEventSerializer(application_events_of(application), many=True).data
 
     def _own(self, application) -> bool:
         return application.initiator == Initiator.DOCTOR
@@ -280,7 +282,7 @@ class ApplicationDetailSerializer(ApplicationItemSerializer):
 
 
 def _detail(user, pk: int) -> dict:
-    return ApplicationDetailSerializer(_application(user, pk)).data
+    return DoctorApplicationDetailSerializer(_application(user, pk)).data
 
 
 # ------------------------------------------------------------------------------------------ input
@@ -302,7 +304,7 @@ def _id_field(help_text):
     )
 
 
-class DraftInputSerializer(serializers.Serializer):
+class DoctorDraftInputSerializer(serializers.Serializer):
     """The requested change (``registrations.rules.Draft``): objects by id or code, each within the doctor's reach.
 
     Where a type implies a value it is filled in: the location from the institution and the level (a
@@ -408,7 +410,7 @@ class DraftInputSerializer(serializers.Serializer):
 
 
 def _fill_implied(draft: Draft, given: set) -> None:
-    """What the type implies when the body leaves it out (see DraftInputSerializer)."""
+    """What the type implies when the body leaves it out (see DoctorDraftInputSerializer)."""
     record = draft.record
     if record is not None and draft.kind in (Kind.UPGRADE, Kind.CHANGE):
         if "category" not in given and not draft.category:
@@ -445,22 +447,22 @@ def _require_institution(draft: Draft) -> None:
         raise serializers.ValidationError({"institution": [_("请选择执业机构。")]})
 
 
-class CheckInputSerializer(DraftInputSerializer):
+class DoctorCheckInputSerializer(DoctorDraftInputSerializer):
     application = _id_field(_("正在修改的申请 id（可选：按修改后的内容检查）"))
 
 
-class WithdrawInputSerializer(serializers.Serializer):
+class DoctorWithdrawInputSerializer(serializers.Serializer):
     reason = TextField(
         max_length=REASON_MAX_LENGTH, required=False, allow_blank=True, help_text=_("撤回原因（可选）")
     )
 
 
-class AttachmentInputSerializer(serializers.Serializer):
+class DoctorAttachmentInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ATTACHMENT_KIND_CHOICES, help_text=_("材料类型"))
     file = serializers.FileField(help_text=_("JPG、PNG或PDF，不超过5MB"))
 
 
-class RefusalSerializer(serializers.Serializer):
+class DoctorRefusalSerializer(serializers.Serializer):
     field = serializers.CharField(read_only=True, allow_null=True)
     code = serializers.CharField(read_only=True)
     message = serializers.CharField(read_only=True)
@@ -470,9 +472,11 @@ def _refusal_list(refusals) -> list[dict]:
     return [{"field": r.field, "code": r.code, "message": str(r.message)} for r in refusals]
 
 
-class ApplicationCheckResultSerializer(serializers.Serializer):
+class DoctorApplicationCheckResultSerializer(serializers.Serializer):
     may_file = serializers.BooleanField(read_only=True)
-    refusals = RefusalSerializer(many=True, read_only=True, help_text=_("每条未满足的规则；为空即可提交"))
+    refusals = DoctorRefusalSerializer(
+        many=True, read_only=True, help_text=_("每条未满足的规则；为空即可提交")
+    )
 
 
 # ------------------------------------------------------------------------------------------ the views
@@ -482,11 +486,11 @@ class _Pagination(PageNumberPagination):
     page_size = 20
 
 
-class ApplicationPageSerializer(serializers.Serializer):
+class DoctorApplicationPageSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
-    results = ApplicationItemSerializer(many=True)
+    results = DoctorApplicationItemSerializer(many=True)
 
 
 _LIST_FILTERS = [
@@ -501,7 +505,7 @@ class ApplicationList(DoctorView):
 
     @extend_schema(
         parameters=_LIST_FILTERS,
-        responses={200: ApplicationPageSerializer, **refusals(400)},
+        responses={200: DoctorApplicationPageSerializer, **refusals(400)},
         tags=["applications"],
         operation_id="accounts_applications_list",
     )
@@ -517,11 +521,11 @@ class ApplicationList(DoctorView):
                 qs = qs.filter(**{name: value})
         paginator = _Pagination()
         page = paginator.paginate_queryset(qs.order_by("-created_at", "-pk"), request, view=self)
-        return paginator.get_paginated_response(ApplicationItemSerializer(page, many=True).data)
+        return paginator.get_paginated_response(DoctorApplicationItemSerializer(page, many=True).data)
 
     @extend_schema(
-        request=DraftInputSerializer,
-        responses={201: ApplicationDetailSerializer, **refusals(409)},
+        request=DoctorDraftInputSerializer,
+        responses={201: DoctorApplicationDetailSerializer, **refusals(409)},
         tags=["applications"],
         operation_id="accounts_applications_file",
     )
@@ -529,7 +533,7 @@ class ApplicationList(DoctorView):
         """File (提交): the rules are checked and every failed one answered (400, 409 for REG-5); nothing is
         stored on a refusal. 201 with the application (机构审核中)."""
         user = _doctor(request)
-        serializer = DraftInputSerializer(data=request.data, doctor=user)
+        serializer = DoctorDraftInputSerializer(data=request.data, doctor=user)
         serializer.is_valid(raise_exception=True)
         draft = serializer.draft()
         _doctor(request, kind=draft.kind)
@@ -543,14 +547,14 @@ class ApplicationList(DoctorView):
 
 class ApplicationDraftCreate(DoctorView):
     @extend_schema(
-        request=DraftInputSerializer,
-        responses={201: ApplicationDetailSerializer, **refusals(409)},
+        request=DoctorDraftInputSerializer,
+        responses={201: DoctorApplicationDetailSerializer, **refusals(409)},
         tags=["applications"],
     )
     def post(self, request):
         """保存草稿: kept without the rules (shown by check/); one open application per type (REG-5, 409)."""
         user = _doctor(request)
-        serializer = DraftInputSerializer(data=request.data, doctor=user)
+        serializer = DoctorDraftInputSerializer(data=request.data, doctor=user)
         serializer.is_valid(raise_exception=True)
         draft = serializer.draft()
         _doctor(request, kind=draft.kind)
@@ -564,12 +568,14 @@ class ApplicationDraftCreate(DoctorView):
 
 class ApplicationCheck(DoctorView):
     @extend_schema(
-        request=CheckInputSerializer, responses={200: ApplicationCheckResultSerializer}, tags=["applications"]
+        request=DoctorCheckInputSerializer,
+        responses={200: DoctorApplicationCheckResultSerializer},
+        tags=["applications"],
     )
     def post(self, request):
         """The rules for this body now (stage FORM), without filing: every failed rule; empty = may file."""
         user = _doctor(request)
-        serializer = CheckInputSerializer(data=request.data, doctor=user)
+        serializer = DoctorCheckInputSerializer(data=request.data, doctor=user)
         serializer.is_valid(raise_exception=True)
         application_id = serializer.validated_data.pop("application", None)
         if application_id is not None:
@@ -590,7 +596,7 @@ class ApplicationCheck(DoctorView):
 
 
 class ApplicationDetail(DoctorView):
-    @extend_schema(responses=ApplicationDetailSerializer, tags=["applications"])
+    @extend_schema(responses=DoctorApplicationDetailSerializer, tags=["applications"])
     def get(self, request, pk: int):
         """One application: the requested change, attachments and timeline (who acted by role only)."""
         return Response(_detail(_doctor(request), pk))
@@ -598,7 +604,7 @@ class ApplicationDetail(DoctorView):
     def _amend(self, request, pk: int, *, partial: bool):
         user = _doctor(request)
         application = _doctors_own(user, pk)
-        serializer = DraftInputSerializer(data=request.data, doctor=user, partial=partial)
+        serializer = DoctorDraftInputSerializer(data=request.data, doctor=user, partial=partial)
         if not partial:
             # PUT names the whole change; the type is the application's and may be left out.
             serializer.fields["kind"].required = False
@@ -616,8 +622,8 @@ class ApplicationDetail(DoctorView):
         return Response(_detail(user, application.pk))
 
     @extend_schema(
-        request=DraftInputSerializer,
-        responses={200: ApplicationDetailSerializer, **refusals(409)},
+        request=DoctorDraftInputSerializer,
+        responses={200: DoctorApplicationDetailSerializer, **refusals(409)},
         tags=["applications"],
     )
     def put(self, request, pk: int):
@@ -625,8 +631,8 @@ class ApplicationDetail(DoctorView):
         return self._amend(request, pk, partial=False)
 
     @extend_schema(
-        request=DraftInputSerializer,
-        responses={200: ApplicationDetailSerializer, **refusals(409)},
+        request=DoctorDraftInputSerializer,
+        responses={200: DoctorApplicationDetailSerializer, **refusals(409)},
         tags=["applications"],
     )
     def patch(self, request, pk: int):
@@ -637,7 +643,7 @@ class ApplicationDetail(DoctorView):
 class ApplicationSubmit(DoctorView):
     @extend_schema(
         request=None,
-        responses={200: ApplicationDetailSerializer, **refusals(400, 409)},
+        responses={200: DoctorApplicationDetailSerializer, **refusals(400, 409)},
         tags=["applications"],
     )
     def post(self, request, pk: int):
@@ -656,15 +662,15 @@ class ApplicationSubmit(DoctorView):
 
 class ApplicationWithdraw(DoctorView):
     @extend_schema(
-        request=WithdrawInputSerializer,
-        responses={200: ApplicationDetailSerializer, **refusals(409)},
+        request=DoctorWithdrawInputSerializer,
+        responses={200: DoctorApplicationDetailSerializer, **refusals(409)},
         tags=["applications"],
     )
     def post(self, request, pk: int):
         """撤回 before the institution acts (or a returned one): {"reason"} optional; 409 once it has acted."""
         user = _doctor(request)
         application = _doctors_own(user, pk)
-        serializer = WithdrawInputSerializer(data=request.data)
+        serializer = DoctorWithdrawInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         application_withdraw(
             doctor=user, application_id=application.pk, reason=serializer.validated_data.get("reason", "")
@@ -677,15 +683,15 @@ class AttachmentCreate(DoctorView):
     # token, so a JSON body would be a 415 before the caller's role is even looked at.
 
     @extend_schema(
-        request={"multipart/form-data": AttachmentInputSerializer},
-        responses={201: AttachmentSerializer, **refusals(409)},
+        request={"multipart/form-data": DoctorAttachmentInputSerializer},
+        responses={201: DoctorAttachmentSerializer, **refusals(409)},
         tags=["applications"],
     )
     def post(self, request, pk: int):
         """ID-7 上传附件 (multipart: kind, file) to a draft or returned application: checked by its content."""
         user = _doctor(request)
         application = _doctors_own(user, pk)
-        serializer = AttachmentInputSerializer(data=request.data)
+        serializer = DoctorAttachmentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         attachment = application_attachment_add(
             user=user,
@@ -693,7 +699,7 @@ class AttachmentCreate(DoctorView):
             kind=serializer.validated_data["kind"],
             upload=serializer.validated_data["file"],
         )
-        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+        return Response(DoctorAttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
 
 _FILE = OpenApiResponse(OpenApiTypes.BINARY, description=_("附件内容（JPG、PNG或PDF）"))
@@ -734,13 +740,13 @@ class AttachmentDetail(DoctorView):
 # ------------------------------------------------------------------------------------------ before a form
 
 
-class WantSerializer(serializers.Serializer):
+class DoctorWantSerializer(serializers.Serializer):
     want = serializers.CharField(read_only=True)
     label = serializers.CharField(read_only=True)
     kind = serializers.CharField(read_only=True)
 
 
-class KindInfoSerializer(serializers.Serializer):
+class DoctorKindInfoSerializer(serializers.Serializer):
     kind = serializers.CharField(read_only=True)
     label = serializers.CharField(read_only=True)
     explanation = serializers.CharField(read_only=True, help_text=_("业务说明"))
@@ -749,17 +755,19 @@ class KindInfoSerializer(serializers.Serializer):
     )
 
 
-class KindsSerializer(serializers.Serializer):
-    kinds = KindInfoSerializer(many=True, read_only=True)
-    deregistration_reasons = CodeNameSerializer(many=True, read_only=True, help_text=_("注销情形"))
+class DoctorKindsSerializer(serializers.Serializer):
+    kinds = DoctorKindInfoSerializer(many=True, read_only=True)
+    deregistration_reasons = DoctorCodeNameSerializer(many=True, read_only=True, help_text=_("注销情形"))
     in_person = serializers.ListField(
         child=serializers.CharField(), read_only=True, help_text=_("需到卫生健康行政部门直接办理的业务")
     )
-    wants = WantSerializer(many=True, read_only=True, help_text=_("智能引导的第一个问题：您要办理什么？"))
+    wants = DoctorWantSerializer(
+        many=True, read_only=True, help_text=_("智能引导的第一个问题：您要办理什么？")
+    )
 
 
 class ApplicationKinds(DoctorView):
-    @extend_schema(responses=KindsSerializer, tags=["applications"])
+    @extend_schema(responses=DoctorKindsSerializer, tags=["applications"])
     def get(self, request):
         """业务说明: the types a doctor files, with seed 002's explanation; what must be handled in person."""
         user = _doctor(request)
@@ -786,13 +794,13 @@ class ApplicationKinds(DoctorView):
         )
 
 
-class GuidanceSerializer(serializers.Serializer):
+class DoctorGuidanceSerializer(serializers.Serializer):
     kind = serializers.CharField(read_only=True)
     kind_display = serializers.CharField(read_only=True)
     explanation = serializers.CharField(read_only=True)
     why = serializers.CharField(read_only=True, help_text=_("为什么是这类业务"))
     may_file = serializers.BooleanField(read_only=True)
-    refusals = RefusalSerializer(many=True, read_only=True, help_text=_("已知不满足的规则"))
+    refusals = DoctorRefusalSerializer(many=True, read_only=True, help_text=_("已知不满足的规则"))
     materials = serializers.ListField(child=serializers.CharField(), read_only=True, help_text=_("申请材料"))
 
 
@@ -808,7 +816,7 @@ class ApplicationGuide(DoctorView):
             ),
             OpenApiParameter("institution", OpenApiTypes.INT, description="拟执业机构 id（可选）"),
         ],
-        responses={200: GuidanceSerializer, **refusals(400)},
+        responses={200: DoctorGuidanceSerializer, **refusals(400)},
         tags=["applications"],
     )
     def get(self, request):
@@ -827,7 +835,7 @@ class ApplicationGuide(DoctorView):
             )
             if institution is None:
                 raise TransitionRefused(
-                    DraftInputSerializer.NOT_YOURS["institution"], code="invalid", field="institution"
+                    DoctorDraftInputSerializer.NOT_YOURS["institution"], code="invalid", field="institution"
                 )
         guidance = guide_suggest(person=Person.of_user(user), want=want, institution=institution)
         found = list(guidance.refusals)
