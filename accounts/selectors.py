@@ -131,6 +131,35 @@ def activation_next_step(user: User) -> NextStep | None:
     )
 
 
+# ACC-5d: the business a doctor from a region without e-registration may file before activation.
+PATH_D_KINDS = ("register", "change")
+
+
+def may_file_before_activation(user) -> bool:
+    """ACC-5d: an unactivated doctor who passed the qualification check (医师信息校验) but whom no record
+    lets activate by path a, b or c may file 注册 and 变更 now; the approval activates the account.
+
+    "From a region without e-registration" is read off our records: the check passed (``checked_at``), yet
+    there is no valid practice record here (path a), no qualification certificate (path b) and no passing
+    exam result (path c) — what is left is a registration that ended or moved away (变更出, 注销, 军队 …)
+    from a system that holds no more about this doctor. Remembered on the user object for the request
+    (the menu asks on every page).
+    """
+    cached = getattr(user, "_may_file_before_activation", None)
+    if cached is not None:
+        return cached
+    answer = bool(
+        getattr(user, "is_doctor", False)
+        and not user.is_superuser
+        and not user.is_activated
+        and user.checked_at is not None
+        and user.id_number_digest
+        and activation_route_for(user=user).path is None
+    )
+    user._may_file_before_activation = answer
+    return answer
+
+
 def officer_list_for(*, user) -> QuerySet[User]:
     """Officer accounts of the institutions in the reviewer's scope; never reviewers or doctors."""
     officers = User.objects.filter(role=User.Role.OFFICER)

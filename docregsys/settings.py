@@ -288,6 +288,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name ("kind") get their own component names.
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationKindEnum": "registrations.models.Kind",
+        "ApplicationStateEnum": "registrations.models.State",
+        "DoctorApplicationKindEnum": "accounts.api.applications.KIND_CHOICES",
+        "AttachmentKindEnum": "accounts.api.applications.ATTACHMENT_KIND_CHOICES",
+    },
 }
 
 # Logs never carry ID numbers or phone numbers: the filter masks any that slip into a message.

@@ -12,6 +12,7 @@ Each module defines:
 from . import (
     accounts,
     applications,
+    applications_api,
     approvals,
     business,
     doctor_side,
@@ -35,6 +36,7 @@ AREAS = [
     statistics,
     doctor_side,
     applications,
+    applications_api,
     business,
     approvals,
 ]
