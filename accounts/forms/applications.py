@@ -110,8 +110,23 @@ class InstitutionChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.registration_number}）"
 
 
+class InstitutionSelect(forms.Select):
+    """The picker's select: each option carries the 执业地点 it gives (province, county), so a small script
+    can show the location as soon as the institution and level are chosen."""
+
+    places: dict = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        province, county = self.places.get(str(getattr(value, "value", value)), ("", ""))
+        if county:
+            option["attrs"].update({"data-province": province, "data-county": county})
+        return option
+
+
 def institution_field(required: bool = True) -> InstitutionChoiceField:
     return InstitutionChoiceField(
+        widget=InstitutionSelect,
         label=_("医疗机构"),
         queryset=Institution.objects.filter(is_active=True),
         required=required,
@@ -139,6 +154,17 @@ def limit_institution_choices(field, options, selected=None) -> None:
     if selected is not None and all(option.pk != selected.pk for option in shown):
         shown.insert(0, selected)
     field.widget.choices = EMPTY + [(option.pk, field.label_from_instance(option)) for option in shown]
+    provinces = {
+        region.code: region.full_name or region.name
+        for region in Region.objects.filter(code__in={option.region_id[:2] + "0000" for option in shown})
+    }
+    field.widget.places = {
+        str(option.pk): (
+            provinces.get(option.region_id[:2] + "0000", ""),
+            option.region.full_name or option.region.name,
+        )
+        for option in shown
+    }
 
 
 class GuideForm(forms.Form):

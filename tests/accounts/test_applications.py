@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,12 @@ def private_root(settings, tmp_path):
 def stored_files(root: Path) -> list[Path]:
     folder = root / "attachments"
     return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def has_option(page: str, pk: int, name: str, *, selected: bool = False) -> bool:
+    """An institution option of the picker (it carries the province and county it gives as data-*)."""
+    found = re.search(rf'<option value="{pk}"([^>]*)>{name}（', page)
+    return bool(found) and 'data-province="湖南省"' in found[1] and (" selected" in found[1]) == selected
 
 
 def jpg(name: str = "身份证.jpg") -> SimpleUploadedFile:
@@ -93,11 +100,11 @@ def test_guide_searches_institutions_by_name_and_registration_number(client, pas
     y = personas.institution(personas.Y)
     client.force_login(passer)
     page = client.get("/accounts/apply/", {"q": "芙蓉", "action": "search"}).content.decode()
-    assert f'<option value="{x.pk}">芙蓉医院' in page
+    assert has_option(page, x.pk, "芙蓉医院")
     assert "天心医院" not in page
     assert "找到1家医疗机构" in page
     page = client.get("/accounts/apply/", {"q": y.registration_number, "action": "search"}).content.decode()
-    assert f'<option value="{y.pk}">天心医院' in page and "芙蓉医院（" not in page
+    assert has_option(page, y.pk, "天心医院") and "芙蓉医院（" not in page
 
 
 def test_guide_lists_the_nine_types_word_for_word_and_the_in_person_cases(client, passer):
@@ -135,10 +142,13 @@ def test_register_form_shows_only_its_fields_and_the_location_the_institution_gi
     assert response.status_code == 200
     form = response.context["form"]
     assert {"institution", "level", "category", "scopes", "statement"} <= set(form.fields)
-    assert not {"record", "filing", "extra_location", "deregistration_reason", "military_unit"} & set(form.fields)
+    assert not {"record", "filing", "extra_location", "deregistration_reason", "military_unit"} & set(
+        form.fields
+    )
     assert "file_training" in form.fields and "file_id_card" in form.fields
     page = response.content.decode()
-    assert f'<option value="{x.pk}" selected>芙蓉医院' in page
+    assert has_option(page, x.pk, "芙蓉医院", selected=True)
+    assert 'data-county="湖南省长沙市芙蓉区"' in page
     assert 'name="location"' not in page
     assert "选择医疗机构和医师级别后确定" in page  # no level yet
 
@@ -232,7 +242,9 @@ def test_upgrade_refused_as_a_change_offers_the_change_form(client, x):
 
     def upgrade_rule(ctx):
         return TransitionRefused(
-            "主要执业机构、执业范围或类别与原注册不同，应办理“变更”。", code="upgrade_is_change", field="institution"
+            "主要执业机构、执业范围或类别与原注册不同，应办理“变更”。",
+            code="upgrade_is_change",
+            field="institution",
         )
 
     client.force_login(doctor)
@@ -246,10 +258,14 @@ def test_upgrade_refused_as_a_change_offers_the_change_form(client, x):
     assert f'href="/accounts/apply/change/?institution={x.pk}"' in page and "改为办理“变更”" in page
 
 
-def test_an_html_file_named_jpg_is_refused_next_to_its_input(client, passer, x, private_root, assert_nothing_changed):
+def test_an_html_file_named_jpg_is_refused_next_to_its_input(
+    client, passer, x, private_root, assert_nothing_changed
+):
     """ID-7: decoded and checked by content; the name lies, the page says so; nothing stored."""
     client.force_login(passer)
-    fake = SimpleUploadedFile("scan.jpg", b"<html><script>alert(1)</script></html>", content_type="image/jpeg")
+    fake = SimpleUploadedFile(
+        "scan.jpg", b"<html><script>alert(1)</script></html>", content_type="image/jpeg"
+    )
     with assert_nothing_changed("HTML as .jpg"):
         response = client.post("/accounts/apply/register/", register_post(x, file_id_card=fake))
     assert response.status_code == 400
@@ -261,7 +277,9 @@ def test_an_html_file_named_jpg_is_refused_next_to_its_input(client, passer, x, 
 def test_an_oversize_attachment_is_refused(client, passer, x, private_root, assert_nothing_changed):
     """ID-7: at most 5MB, refused before reading it."""
     client.force_login(passer)
-    big = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * (5 * 1024 * 1024) + b"\n%%EOF", "application/pdf")
+    big = SimpleUploadedFile(
+        "big.pdf", b"%PDF-1.4\n" + b"0" * (5 * 1024 * 1024) + b"\n%%EOF", "application/pdf"
+    )
     with assert_nothing_changed("oversize"):
         response = client.post("/accounts/apply/register/", register_post(x, file_contract=big))
     assert response.status_code == 400
@@ -382,7 +400,15 @@ def test_the_detail_shows_the_timeline_by_role_never_by_name(client, passer, x, 
     application_agree(officer=officer_x, application_id=application.pk, note="材料齐全")
     client.force_login(passer)
     page = client.get(f"/accounts/applications/{application.pk}/").content.decode()
-    for text in ("保存草稿", "提交申请", "机构同意", "医疗机构", "材料齐全", "机构审核中 → 卫健委审批中", "内科专业"):
+    for text in (
+        "保存草稿",
+        "提交申请",
+        "机构同意",
+        "医疗机构",
+        "材料齐全",
+        "机构审核中 → 卫健委审批中",
+        "内科专业",
+    ):
         assert text in page, text
     assert officer_x.real_name not in page and officer_x.username not in page
 
@@ -473,7 +499,10 @@ def test_an_attachment_is_served_to_its_owner_only(client, passer, x, doctor_b):
     client.force_login(doctor_b)
     assert client.get(url).status_code == 404
     client.force_login(passer)
-    assert client.get(f"/accounts/applications/{application.pk + 1}/attachments/{attachment.pk}/").status_code == 404
+    assert (
+        client.get(f"/accounts/applications/{application.pk + 1}/attachments/{attachment.pk}/").status_code
+        == 404
+    )
 
 
 def test_an_attachment_of_a_draft_can_be_removed(client, passer, x, private_root):
@@ -499,7 +528,8 @@ def test_reissue_page_offers_both_applications_and_files_one(client, x):
     assert 'action="/accounts/apply/reissue/"' in page and 'action="/accounts/apply/e_certificate/"' in page
     assert 'id="reissue_record"' in page and 'id="e_certificate_record"' in page
     response = client.post(
-        "/accounts/apply/e_certificate/", {"record": record.pk, "statement": "申领电子证照", "action": "submit"}
+        "/accounts/apply/e_certificate/",
+        {"record": record.pk, "statement": "申领电子证照", "action": "submit"},
     )
     assert response.status_code == 302
     application = Application.objects.get(doctor=doctor, kind=Kind.E_CERTIFICATE)

@@ -37,8 +37,12 @@ def _attachment(world):
 URLS: dict = {
     "accounts/apply/<str:kind>/": lambda w: "/accounts/apply/register/",
     "accounts/applications/<int:pk>/": lambda w: f"/accounts/applications/{_application(w).pk}/",
-    "accounts/applications/<int:pk>/withdraw/": lambda w: f"/accounts/applications/{_application(w).pk}/withdraw/",
-    "accounts/applications/<int:pk>/submit/": lambda w: f"/accounts/applications/{_application(w).pk}/submit/",
+    "accounts/applications/<int:pk>/withdraw/": lambda w: (
+        f"/accounts/applications/{_application(w).pk}/withdraw/"
+    ),
+    "accounts/applications/<int:pk>/submit/": lambda w: (
+        f"/accounts/applications/{_application(w).pk}/submit/"
+    ),
     "accounts/applications/<int:pk>/attachments/<int:attachment_pk>/": lambda w: (
         f"/accounts/applications/{_application(w).pk}/attachments/{_attachment(w).pk}/"
     ),
