@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions.views.menu import console_menu
 
+from .selectors import may_file_before_activation
+
 
 def _existing(*entries):
     """(label, url) of the entries whose page exists (no dead entry while a page is being built)."""
@@ -20,8 +22,9 @@ def _existing(*entries):
 def _doctor_items(user):
     """The left menu of seed 002, in its order, with only the pages that exist (ACC-8).
 
-    Before activation only what activation needs is listed (ACC-5). Reads nothing but the user row
-    the auth middleware already loaded: this runs on every page.
+    Before activation only what activation needs is listed (ACC-5), and 业务申请/业务查询 for the doctors
+    ACC-5d lets file. Reads nothing but the user row the auth middleware already loaded (except for a
+    checked, unactivated doctor, whose records say whether ACC-5d applies): this runs on every page.
     """
     if user.is_activated:
         return [
@@ -40,6 +43,9 @@ def _doctor_items(user):
             (_("帮助中心"), reverse("accounts:help")),
         ]
     items = [(_("医师账户激活"), reverse("accounts:activation"))]
+    if user.checked_at is not None and may_file_before_activation(user):
+        # ACC-5d: 注册 and 变更 may be filed before activation (a few queries, for these doctors only).
+        items += _existing((_("业务申请"), "accounts:apply"), (_("业务查询"), "accounts:applications"))
     try:
         items.append((_("身份信息更新"), reverse("accounts:identity_update")))
     except NoReverseMatch:  # the page comes with the sign-up work; no dead entry meanwhile

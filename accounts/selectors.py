@@ -17,8 +17,18 @@ from docregsys.reference.models import PracticeScope, TreatmentSubject
 from docregsys.reference.selectors import is_officer, within_reach
 from institutions.selectors import institution_list_for
 from qualifications.models import AssessmentResult, ExamResult, QualificationCertificate
-from registrations.models import PracticeRecord
-from registrations.selectors import practice_record_list_for, practice_records_for_digest
+from registrations.models import (
+    OPEN_STATES,
+    Application,
+    ExtraLocation,
+    MultiInstitutionFiling,
+    PracticeRecord,
+)
+from registrations.selectors import (
+    application_list_for,
+    practice_record_list_for,
+    practice_records_for_digest,
+)
 
 from .models import ActivationCode, ActivationPath, Question, User
 
@@ -439,3 +449,56 @@ def with_account_state(queryset: QuerySet, *, record: str = "") -> QuerySet:
     return queryset.annotate(
         account_state=Coalesce(Subquery(accounts, output_field=CharField()), Value(AccountState.NONE))
     )
+
+
+# ---------------------------------------------------------------- 业务申请 and 业务查询 (REG-2 … REG-9)
+
+
+def applicant_valid_records(user: User) -> QuerySet[PracticeRecord]:
+    """The doctor's valid practice records (name and ID number both match): what an application acts on."""
+    if not user.id_number_digest:
+        return PracticeRecord.objects.none()
+    return (
+        PracticeRecord.objects.filter(
+            id_number_digest=user.id_number_digest, real_name=user.real_name, state=PracticeRecord.State.VALID
+        )
+        .select_related("location", "main_institution")
+        .order_by("-approval_date", "pk")
+    )
+
+
+def applicant_filings(user: User) -> QuerySet[MultiInstitutionFiling]:
+    """The doctor's valid 多执业机构备案 (what 多执业机构取消备案 may cancel)."""
+    if not user.id_number_digest:
+        return MultiInstitutionFiling.objects.none()
+    return MultiInstitutionFiling.objects.filter(
+        record__id_number_digest=user.id_number_digest,
+        record__real_name=user.real_name,
+        state=MultiInstitutionFiling.State.VALID,
+    ).select_related("institution", "record__location")
+
+
+def applicant_extra_locations(user: User) -> QuerySet[ExtraLocation]:
+    """The doctor's valid old-policy 多地点 (what 取消多地点 may cancel, one per application)."""
+    if not user.id_number_digest:
+        return ExtraLocation.objects.none()
+    return ExtraLocation.objects.filter(
+        record__id_number_digest=user.id_number_digest,
+        record__real_name=user.real_name,
+        state=ExtraLocation.State.VALID,
+    ).select_related("institution", "location")
+
+
+def applications_of(user: User) -> QuerySet[Application]:
+    """业务查询: the doctor's applications (their own and what an institution filed about them), newest first,
+    with what the list shows (one query per page)."""
+    return (
+        application_list_for(user=user)
+        .select_related("institution", "authority")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def open_application_count(user: User) -> int:
+    """首页's notice: how many of the doctor's applications are still being handled (1 query)."""
+    return application_list_for(user=user).filter(state__in=OPEN_STATES).count()

@@ -14,6 +14,7 @@ from ..selectors import (
     assessments_for,
     doctor_basic_info,
     doctor_records,
+    open_application_count,
     practice_records_for,
 )
 from . import console_entrance_url, layout_for
@@ -46,6 +47,7 @@ def _doctor_home(request):
         {
             "info": doctor_basic_info(user, records),
             "practice_records": records.practice_records,
+            "open_applications": open_application_count(user),
             "announcements": list(announcement_list_current()),
         },
     )
