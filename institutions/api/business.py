@@ -72,6 +72,15 @@ class ApplicationItemSerializer(serializers.Serializer):
     decided_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
+class ApplicationPageSerializer(serializers.Serializer):
+    """One page of a list (DRF's page-number pagination)."""
+
+    count = serializers.IntegerField(read_only=True)
+    next = serializers.URLField(read_only=True, allow_null=True)
+    previous = serializers.URLField(read_only=True, allow_null=True)
+    results = ApplicationItemSerializer(many=True, read_only=True)
+
+
 class RecordSerializer(serializers.Serializer):
     """医师的执业信息 (masked where the page masks)."""
 
@@ -117,25 +126,25 @@ class ApplicationDetailSerializer(ApplicationItemSerializer):
     warnings = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
 
-    def _context(self, application) -> dict:
+    def _shown(self, application) -> dict:
         cache = self.context.setdefault("detail", {})
         if application.pk not in cache:
             cache[application.pk] = detail_context(application)
         return cache[application.pk]
 
     def get_record(self, application) -> dict | None:
-        record = self._context(application)["record"]
+        record = self._shown(application)["record"]
         if record is None:
             return None
         data = RecordSerializer(record).data
-        data["scopes"] = self._context(application)["record_scopes"]
+        data["scopes"] = self._shown(application)["record_scopes"]
         return data
 
     def get_qualification_number_masked(self, application) -> str:
-        return self._context(application)["qualification_masked"]
+        return self._shown(application)["qualification_masked"]
 
     def get_requested(self, application) -> list[str]:
-        return self._context(application)["lines"]
+        return self._shown(application)["lines"]
 
     def get_warnings(self, application) -> list[dict]:
         if application.state != State.SUBMITTED:
@@ -143,7 +152,7 @@ class ApplicationDetailSerializer(ApplicationItemSerializer):
         return [{"code": r.code, "message": str(r.message)} for r in current_refusals(application)]
 
     def get_events(self, application) -> list[dict]:
-        return EventSerializer(self._context(application)["events"], many=True).data
+        return EventSerializer(self._shown(application)["events"], many=True).data
 
 
 STATE_CHOICES = [s for s in State.values if s != State.DRAFT]
@@ -188,10 +197,12 @@ class ApplicationList(GenericAPIView):
     """INS-6: what is routed to the officer's institution (the doctors' drafts excepted), newest first."""
 
     serializer_class = ApplicationItemSerializer
+    queryset = Application.objects.none()  # the schema's model; the rows come from the officer's scope
 
     @extend_schema(
+        operation_id="v1_institution_applications_list",
         parameters=[FilterSerializer],
-        responses=ApplicationItemSerializer(many=True),
+        responses={200: ApplicationPageSerializer, **refusals(400)},
         tags=["institution"],
     )
     def get(self, request):
@@ -206,10 +217,9 @@ class ApplicationSearch(GenericAPIView):
     """The same list searched by ID number: POSTed (X-3), matched through the keyed digest, never in a URL."""
 
     serializer_class = ApplicationItemSerializer
+    queryset = Application.objects.none()  # the schema's model; the rows come from the officer's scope
 
-    @extend_schema(
-        request=SearchSerializer, responses=ApplicationItemSerializer(many=True), tags=["institution"]
-    )
+    @extend_schema(request=SearchSerializer, responses=ApplicationPageSerializer, tags=["institution"])
     def post(self, request):
         officer = console_officer(request)
         search = SearchSerializer(data=request.data)
@@ -333,9 +343,14 @@ class FilingList(GenericAPIView):
     """INS-10: the institution's own filings (备案注销申请情况列表), and a new one."""
 
     serializer_class = ApplicationItemSerializer
+    queryset = Application.objects.none()  # the schema's model; the rows come from the officer's scope
     refusal_status = CONFLICTS
 
-    @extend_schema(responses=ApplicationItemSerializer(many=True), tags=["institution"])
+    @extend_schema(
+        operation_id="v1_institution_applications_filings_list",
+        responses=ApplicationPageSerializer,
+        tags=["institution"],
+    )
     def get(self, request):
         officer = console_officer(request)
         qs = institution_filing_list_for(user=officer).order_by("-submitted_at", "-pk")
@@ -344,7 +359,7 @@ class FilingList(GenericAPIView):
 
     @extend_schema(
         request=FileSerializer,
-        responses={201: ApplicationDetailSerializer, **refusals(409)},
+        responses={201: ApplicationDetailSerializer, **refusals(404, 409)},
         tags=["institution"],
     )
     def post(self, request):

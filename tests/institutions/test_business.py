@@ -222,7 +222,9 @@ def test_the_rules_that_fail_now_are_shown_as_warnings(client, officer, x, docto
     assert "该申请不符合以下规则" in html and "拟变更的执业范围不属于该医师的类别。" in html
 
 
-def test_agree_forwards_to_the_authority_and_a_second_agree_is_refused(client, officer, x, authority, doctor_a):
+def test_agree_forwards_to_the_authority_and_a_second_agree_is_refused(
+    client, officer, x, authority, doctor_a
+):
     """INS-6 同意 → 卫健委审批中 with the authority of 审批机关设置 and a due date; the second is refused."""
     app = change_application(doctor_a, x)
     url = f"/institution/business/{app.pk}/"
@@ -259,7 +261,9 @@ def test_disagree_needs_a_reason_and_then_closes_the_application(client, officer
     app.refresh_from_db()
     assert app.state == State.DISAGREED and app.decided_at is not None
     event = ApplicationEvent.objects.get(application=app)
-    assert event.action == Action.DISAGREE and event.reason == "执业范围与岗位不符" and event.role == "officer"
+    assert (
+        event.action == Action.DISAGREE and event.reason == "执业范围与岗位不符" and event.role == "officer"
+    )
 
 
 def test_print_preview_has_the_forms_title_per_business_type(client, officer, x, doctor_a):
@@ -281,7 +285,10 @@ def test_print_preview_has_the_forms_title_per_business_type(client, officer, x,
         filing_reason=filing_reason("02"),
         submitted=True,
     )
-    assert "《医师注册备案申请审核表》" in client.get(f"/institution/business/{archive.pk}/print/").content.decode()
+    assert (
+        "《医师注册备案申请审核表》"
+        in client.get(f"/institution/business/{archive.pk}/print/").content.decode()
+    )
 
 
 # ------------------------------------------------------------------------------------------ open and done
