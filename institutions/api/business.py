@@ -1,5 +1,427 @@
-"""/api/v1/institution/applications/: the console's 业务办理 for REST clients (INS-6, INS-10, API-1)."""
+"""/api/v1/institution/applications/: the console's 业务办理 for REST clients (INS-6, INS-10, API-1).
+
+The same selectors and services as the pages: the list of what is routed to the officer's institution
+(filters state, kind, name, date; the ID number only by POST ``search/``), one application, 同意,
+不同意, 撤销, the institution's own filings (申请备案 / 申请注销 / 机构更名变更) and their resubmission.
+"""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from docregsys.identity.crypto import id_number_digest
+from docregsys.identity.normalize import normalize_id_number, normalize_text
+from docregsys.openapi import refusals
+from docregsys.reference.models import DeregistrationReason, FilingReason
+from registrations.models import Application, Kind, State
+from registrations.rules import Draft
+from registrations.services.applications import (
+    REASON_MAX_LENGTH,
+    application_agree,
+    application_disagree,
+    application_revoke,
+)
+from registrations.services.institution import (
+    application_institution_file,
+    application_institution_resubmit,
+    institution_filing_list_for,
+    institution_record_for,
+)
+
+from ..views.business import (
+    application_for,
+    application_scope,
+    current_refusals,
+    detail_context,
+)
+from .officers import console_officer
+
+# A refusal after the object was found in scope is a conflict with its state (or the institution's setup).
+CONFLICTS = {
+    "not_found": 409,
+    "wrong_state": 409,
+    "no_authority": 409,
+    "open_application_exists": 409,
+    "record_not_here": 409,
+}
+FILED_KINDS = ((Kind.ARCHIVE, "注册备案"), (Kind.DEREGISTER, "注销"), (Kind.RENAME, "机构更名变更"))
+
+
+class ApplicationItemSerializer(serializers.Serializer):
+    """A row of the lists: 姓名, masked 身份证号, 业务类型, 申请日期, state, due date."""
+
+    id = serializers.IntegerField(read_only=True)
+    kind = serializers.CharField(read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    initiator = serializers.CharField(read_only=True)
+    real_name = serializers.CharField(read_only=True)
+    id_number_masked = serializers.CharField(read_only=True)
+    state = serializers.CharField(read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    submitted_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    agreed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    due_date = serializers.DateField(read_only=True, allow_null=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+    decided_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class ApplicationPageSerializer(serializers.Serializer):
+    """One page of a list (DRF's page-number pagination)."""
+
+    count = serializers.IntegerField(read_only=True)
+    next = serializers.URLField(read_only=True, allow_null=True)
+    previous = serializers.URLField(read_only=True, allow_null=True)
+    results = ApplicationItemSerializer(many=True, read_only=True)
+
+
+class RecordSerializer(serializers.Serializer):
+    """医师的执业信息 (masked where the page masks)."""
+
+    main_institution = serializers.CharField(source="main_institution.name", read_only=True)
+    level = serializers.CharField(source="get_level_display", read_only=True)
+    category = serializers.CharField(source="get_category_display", read_only=True)
+    certificate_number = serializers.CharField(read_only=True)
+    authority = serializers.CharField(source="authority.name", read_only=True)
+    state = serializers.CharField(source="get_state_display", read_only=True)
+
+
+class EventSerializer(serializers.Serializer):
+    action = serializers.CharField(read_only=True)
+    action_display = serializers.CharField(source="get_action_display", read_only=True)
+    role = serializers.CharField(read_only=True)
+    from_state = serializers.CharField(read_only=True)
+    to_state = serializers.CharField(read_only=True)
+    reason = serializers.CharField(read_only=True)
+    at = serializers.DateTimeField(read_only=True)
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    kind = serializers.CharField(read_only=True)
+    original_name = serializers.CharField(read_only=True)
+    size = serializers.IntegerField(read_only=True)
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, attachment) -> str:
+        return reverse("console:business_attachment", args=[attachment.application_id, attachment.pk])
+
+
+class ApplicationDetailSerializer(ApplicationItemSerializer):
+    """One application: the record, the requested change in words, the statement, attachments, failing rules,
+    the timeline."""
+
+    record = serializers.SerializerMethodField()
+    qualification_number_masked = serializers.SerializerMethodField()
+    requested = serializers.SerializerMethodField()
+    statement = serializers.CharField(read_only=True)
+    authority = serializers.CharField(source="authority.name", read_only=True, allow_null=True, default=None)
+    attachments = AttachmentSerializer(many=True, read_only=True, source="attachments.all")
+    warnings = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
+
+    def _shown(self, application) -> dict:
+        cache = self.context.setdefault("detail", {})
+        if application.pk not in cache:
+            cache[application.pk] = detail_context(application)
+        return cache[application.pk]
+
+    def get_record(self, application) -> dict | None:
+        record = self._shown(application)["record"]
+        if record is None:
+            return None
+        data = RecordSerializer(record).data
+        data["scopes"] = self._shown(application)["record_scopes"]
+        return data
+
+    def get_qualification_number_masked(self, application) -> str:
+        return self._shown(application)["qualification_masked"]
+
+    def get_requested(self, application) -> list[str]:
+        return self._shown(application)["lines"]
+
+    def get_warnings(self, application) -> list[dict]:
+        if application.state != State.SUBMITTED:
+            return []
+        return [{"code": r.code, "message": str(r.message)} for r in current_refusals(application)]
+
+    def get_events(self, application) -> list[dict]:
+        return EventSerializer(self._shown(application)["events"], many=True).data
+
+
+STATE_CHOICES = [s for s in State.values if s != State.DRAFT]
+
+
+class FilterSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=STATE_CHOICES, required=False, help_text="办理状态")
+    kind = serializers.ChoiceField(choices=Kind.values, required=False, help_text="业务类型")
+    name = serializers.CharField(max_length=28, required=False, allow_blank=True, help_text="姓名（包含）")
+    date_from = serializers.DateField(required=False, help_text="申请日期起")
+    date_to = serializers.DateField(required=False, help_text="申请日期止")
+
+
+class SearchSerializer(FilterSerializer):
+    id_number = serializers.CharField(max_length=32, help_text="身份证号（完整，只用于匹配，不保存）")
+
+    def validate_id_number(self, value):
+        number = normalize_id_number(value)
+        if len(number) < 6:
+            raise serializers.ValidationError("请输入完整的身份证号。")
+        return number
+
+
+def _listed(officer, data: dict, digest: str = ""):
+    qs = application_scope(officer).select_related("authority").order_by("-submitted_at", "-pk")
+    if data.get("state"):
+        qs = qs.filter(state=data["state"])
+    if data.get("kind"):
+        qs = qs.filter(kind=data["kind"])
+    if name := normalize_text(data.get("name", "")).strip():
+        qs = qs.filter(real_name__contains=name)
+    if data.get("date_from"):
+        qs = qs.filter(submitted_at__date__gte=data["date_from"])
+    if data.get("date_to"):
+        qs = qs.filter(submitted_at__date__lte=data["date_to"])
+    if digest:
+        qs = qs.filter(id_number_digest=digest)
+    return qs
+
+
+class ApplicationList(GenericAPIView):
+    """INS-6: what is routed to the officer's institution (the doctors' drafts excepted), newest first."""
+
+    serializer_class = ApplicationItemSerializer
+    queryset = Application.objects.none()  # the schema's model; the rows come from the officer's scope
+
+    @extend_schema(
+        operation_id="v1_institution_applications_list",
+        parameters=[FilterSerializer],
+        responses={200: ApplicationPageSerializer, **refusals(400)},
+        tags=["institution"],
+    )
+    def get(self, request):
+        officer = console_officer(request)
+        filters = FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        page = self.paginate_queryset(_listed(officer, filters.validated_data))
+        return self.get_paginated_response(ApplicationItemSerializer(page, many=True).data)
+
+
+class ApplicationSearch(GenericAPIView):
+    """The same list searched by ID number: POSTed (X-3), matched through the keyed digest, never in a URL."""
+
+    serializer_class = ApplicationItemSerializer
+    queryset = Application.objects.none()  # the schema's model; the rows come from the officer's scope
+
+    @extend_schema(request=SearchSerializer, responses=ApplicationPageSerializer, tags=["institution"])
+    def post(self, request):
+        officer = console_officer(request)
+        search = SearchSerializer(data=request.data)
+        search.is_valid(raise_exception=True)
+        data = search.validated_data
+        page = self.paginate_queryset(_listed(officer, data, digest=id_number_digest(data["id_number"])))
+        return self.get_paginated_response(ApplicationItemSerializer(page, many=True).data)
+
+
+def _application(request, pk: int) -> Application:
+    return application_for(console_officer(request), pk)
+
+
+class ApplicationDetail(APIView):
+    @extend_schema(responses=ApplicationDetailSerializer, tags=["institution"])
+    def get(self, request, pk: int):
+        """One application routed to the institution (any state): record, request, attachments, warnings, log."""
+        return Response(ApplicationDetailSerializer(_application(request, pk)).data)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=REASON_MAX_LENGTH, required=False, allow_blank=True)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH, help_text="原因（必填）")
+
+
+class OptionalReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH, required=False, allow_blank=True)
+
+
+def _detail(officer, pk: int) -> Response:
+    return Response(ApplicationDetailSerializer(application_for(officer, pk)).data)
+
+
+class ApplicationAgree(APIView):
+    refusal_status = CONFLICTS
+
+    @extend_schema(
+        request=NoteSerializer,
+        responses={200: ApplicationDetailSerializer, **refusals(409)},
+        tags=["institution"],
+    )
+    def post(self, request, pk: int):
+        """同意: forwarded to the authority of the institution's 审批机关设置; 409 once decided or without one."""
+        application = _application(request, pk)
+        body = NoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        application_agree(
+            officer=request.user, application_id=application.pk, note=body.validated_data.get("note", "")
+        )
+        return _detail(request.user, pk)
+
+
+class ApplicationDisagree(APIView):
+    refusal_status = CONFLICTS
+
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={200: ApplicationDetailSerializer, **refusals(409)},
+        tags=["institution"],
+    )
+    def post(self, request, pk: int):
+        """不同意 with {"reason"} (required); 409 once decided."""
+        application = _application(request, pk)
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        application_disagree(
+            officer=request.user, application_id=application.pk, reason=body.validated_data["reason"]
+        )
+        return _detail(request.user, pk)
+
+
+class ApplicationRevoke(APIView):
+    refusal_status = CONFLICTS
+
+    @extend_schema(
+        request=OptionalReasonSerializer,
+        responses={200: ApplicationDetailSerializer, **refusals(409)},
+        tags=["institution"],
+    )
+    def post(self, request, pk: int):
+        """撤销 the agreement before the authority acts (the institution's own filing is withdrawn); 409 after."""
+        application = _application(request, pk)
+        body = OptionalReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        application_revoke(
+            officer=request.user, application_id=application.pk, reason=body.validated_data.get("reason", "")
+        )
+        return _detail(request.user, pk)
+
+
+class FileSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=[k for k, _label in FILED_KINDS], help_text="archive / deregister / rename"
+    )
+    record = serializers.IntegerField(required=False, help_text="执业注册 id（申请备案、申请注销）")
+    filing_reason = serializers.PrimaryKeyRelatedField(
+        queryset=FilingReason.objects.all(), required=False, allow_null=True, help_text="备案情形代码"
+    )
+    deregistration_reason = serializers.PrimaryKeyRelatedField(
+        queryset=DeregistrationReason.objects.all(), required=False, allow_null=True, help_text="注销情形代码"
+    )
+    new_institution_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    statement = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class AmendSerializer(serializers.Serializer):
+    filing_reason = serializers.PrimaryKeyRelatedField(
+        queryset=FilingReason.objects.all(), required=False, allow_null=True
+    )
+    deregistration_reason = serializers.PrimaryKeyRelatedField(
+        queryset=DeregistrationReason.objects.all(), required=False, allow_null=True
+    )
+    new_institution_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    statement = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class FilingList(GenericAPIView):
+    """INS-10: the institution's own filings (备案注销申请情况列表), and a new one."""
+
+    serializer_class = ApplicationItemSerializer
+    queryset = Application.objects.none()  # the schema's model; the rows come from the officer's scope
+    refusal_status = CONFLICTS
+
+    @extend_schema(
+        operation_id="v1_institution_applications_filings_list",
+        responses=ApplicationPageSerializer,
+        tags=["institution"],
+    )
+    def get(self, request):
+        officer = console_officer(request)
+        qs = institution_filing_list_for(user=officer).order_by("-submitted_at", "-pk")
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(ApplicationItemSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=FileSerializer,
+        responses={201: ApplicationDetailSerializer, **refusals(404, 409)},
+        tags=["institution"],
+    )
+    def post(self, request):
+        """申请备案 / 申请注销 (a valid record of this institution) or 机构更名变更: straight to the authority."""
+        officer = console_officer(request)
+        body = FileSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        record = None
+        if data["kind"] != Kind.RENAME:
+            if "record" not in data:
+                raise serializers.ValidationError({"record": ["请选择医师。"]})
+            record = institution_record_for(officer=officer, record_id=data["record"])
+            if record is None:  # another institution's doctor, or no valid record here
+                raise Http404
+        draft = Draft(
+            kind=data["kind"],
+            filing_reason=data.get("filing_reason"),
+            deregistration_reason=data.get("deregistration_reason"),
+            new_institution_name=data.get("new_institution_name", ""),
+            statement=data.get("statement", ""),
+        )
+        application = application_institution_file(officer=officer, draft=draft, record=record)
+        return Response(
+            ApplicationDetailSerializer(application_for(officer, application.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class FilingResubmit(APIView):
+    refusal_status = CONFLICTS
+
+    @extend_schema(
+        request=AmendSerializer,
+        responses={200: ApplicationDetailSerializer, **refusals(409)},
+        tags=["institution"],
+    )
+    def post(self, request, pk: int):
+        """A returned filing of the institution, amended (fields left out stay) and resubmitted; 409 otherwise."""
+        officer = console_officer(request)
+        application = get_object_or_404(institution_filing_list_for(user=officer), pk=pk)
+        body = AmendSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        draft = Draft(
+            kind=application.kind,
+            filing_reason=data.get("filing_reason", application.filing_reason),
+            deregistration_reason=data.get("deregistration_reason", application.deregistration_reason),
+            new_institution_name=data.get("new_institution_name", application.new_institution_name),
+            statement=data.get("statement", application.statement),
+        )
+        application_institution_resubmit(officer=officer, application_id=application.pk, draft=draft)
+        return _detail(officer, pk)
+
+
+urlpatterns = [
+    path("applications/", ApplicationList.as_view(), name="applications"),
+    path("applications/search/", ApplicationSearch.as_view(), name="application_search"),
+    path("applications/filings/", FilingList.as_view(), name="filings"),
+    path("applications/<int:pk>/", ApplicationDetail.as_view(), name="application"),
+    path("applications/<int:pk>/agree/", ApplicationAgree.as_view(), name="application_agree"),
+    path("applications/<int:pk>/disagree/", ApplicationDisagree.as_view(), name="application_disagree"),
+    path("applications/<int:pk>/revoke/", ApplicationRevoke.as_view(), name="application_revoke"),
+    path("applications/filings/<int:pk>/resubmit/", FilingResubmit.as_view(), name="filing_resubmit"),
+]

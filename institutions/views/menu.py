@@ -79,5 +79,8 @@ def console_menu(path: str):
         current = any(path.startswith(url) or path.startswith(_section(url)) for _label, url in links)
         top.append((label, links[0][1], current))
         if current:
-            sub = [(sub_label, url, path == url or path.startswith(url)) for sub_label, url in links]
+            # The longest matching URL is the current page (业务办理's /institution/business/ holds the
+            # pages of /institution/business/open/ …, which are entries of their own).
+            best = max((url for _label, url in links if path.startswith(url)), key=len, default=None)
+            sub = [(sub_label, url, url == best) for sub_label, url in links]
     return top, sub
