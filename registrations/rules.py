@@ -259,10 +259,13 @@ class Context:
             return {}
         ids = [record.pk for record in ended]
         dates: dict[int, dt.date | None] = dict.fromkeys(ids)
+        state_of = {record.pk: record.state for record in ended}
         decided = Application.objects.filter(
-            record_id__in=ids, state=State.APPROVED, decided_at__isnull=False
-        ).values_list("record_id", "decided_at")
-        for record_id, decided_at in decided:
+            record_id__in=ids, state=State.APPROVED, decided_at__isnull=False, kind__in=set(ENDED_BY.values())
+        ).values_list("record_id", "kind", "decided_at")
+        for record_id, kind, decided_at in decided:
+            if ENDED_BY.get(state_of[record_id]) != kind:
+                continue  # e.g. a 证书补办 about the record, or a 变更 that left it valid back then
             day = timezone.localdate(decided_at)
             if dates[record_id] is None or day > dates[record_id]:
                 dates[record_id] = day
@@ -320,6 +323,13 @@ ENDED_STATES = (
     PracticeRecord.State.TRANSFERRED_OUT,
     PracticeRecord.State.LAPSED,
 )
+# The business type whose approval puts a record in each ended state (its decision date is the end).
+ENDED_BY = {
+    PracticeRecord.State.DEREGISTERED: Kind.DEREGISTER,
+    PracticeRecord.State.FILED: Kind.ARCHIVE,
+    PracticeRecord.State.TRANSFERRED_OUT: Kind.CHANGE,
+    PracticeRecord.State.LAPSED: Kind.UPGRADE,
+}
 # The national rule (关于医师执业注册中执业范围的暂行规定) lets a doctor register at most three scopes
 # of one category; the seeds and SPEC are silent, so the national number holds.
 MAX_SCOPES = 3
