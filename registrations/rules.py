@@ -541,8 +541,8 @@ def has_qualification(ctx: Context) -> TransitionRefused | None:
     if not ctx.qualifications:
         return TransitionRefused(
             _(
-                "未查到您的医师资格（医师资格证书或考试合格成绩），不能申请执业注册。请核对姓名和身份证号，"
-                "或先到“资格信息”中核实。"
+                "未查到您的医师资格（医师资格证书或考试合格成绩），不能申请执业注册。请核对姓名和身份证号；"
+                "资格信息有误或缺失的，请按“医师资格信息修改及补录指南”办理。"
             ),
             code="no_qualification",
         )
