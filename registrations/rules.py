@@ -5,6 +5,22 @@ submission, and the approval (records may have changed meanwhile). A rule is a f
 ``Context`` that returns a ``TransitionRefused`` (code, message, field) or None; ``RULES`` lists them
 per business type. Rules marked ``person_only`` need nothing but the person and their records: the
 guided start (智能引导) shows them before any form.
+
+Readings chosen where the SPEC and the seeds leave room (each rule's docstring has the detail):
+
+- 执业范围: one to three scopes (the national rule; the seeds are silent), all of the requested category.
+- REG-6: "obtained" is the certificate's issue date, else the last day of the year obtained (or of the
+  exam year); "practice ended" is the decision date of the approved application that ended the record,
+  else the first history row after its last 有效 one; an imported record with no known end is not
+  counted. Only 注册 (重新注册 included) asks for the training certificate.
+- REG-10: 注销情形 04 needs the two latest assessment results both 不合格; 05 needs two whole cycles
+  ended after the latest result; with no results neither is offered (``deregistration_reasons_for``).
+- 变更 keeps the record's level and category when the draft leaves them blank, but names the scopes
+  it wants (the full new set); level and category may only move to a qualification held.
+- 多执业机构备案: inside the record's location (its province; its county for an assistant), scopes
+  within the record's scopes.
+- 取消备案 / 取消多地点: confirmed by the filing's (多地点's) institution or by the main institution.
+- 注销, 证书补办, 申领电子证照, 注册备案: the record's main institution confirms (or files, INS-10).
 """
 
 from __future__ import annotations
@@ -243,10 +259,13 @@ class Context:
             return {}
         ids = [record.pk for record in ended]
         dates: dict[int, dt.date | None] = dict.fromkeys(ids)
+        state_of = {record.pk: record.state for record in ended}
         decided = Application.objects.filter(
-            record_id__in=ids, state=State.APPROVED, decided_at__isnull=False
-        ).values_list("record_id", "decided_at")
-        for record_id, decided_at in decided:
+            record_id__in=ids, state=State.APPROVED, decided_at__isnull=False, kind__in=set(ENDED_BY.values())
+        ).values_list("record_id", "kind", "decided_at")
+        for record_id, kind, decided_at in decided:
+            if ENDED_BY.get(state_of[record_id]) != kind:
+                continue  # e.g. a 证书补办 about the record, or a 变更 that left it valid back then
             day = timezone.localdate(decided_at)
             if dates[record_id] is None or day > dates[record_id]:
                 dates[record_id] = day
@@ -304,6 +323,13 @@ ENDED_STATES = (
     PracticeRecord.State.TRANSFERRED_OUT,
     PracticeRecord.State.LAPSED,
 )
+# The business type whose approval puts a record in each ended state (its decision date is the end).
+ENDED_BY = {
+    PracticeRecord.State.DEREGISTERED: Kind.DEREGISTER,
+    PracticeRecord.State.FILED: Kind.ARCHIVE,
+    PracticeRecord.State.TRANSFERRED_OUT: Kind.CHANGE,
+    PracticeRecord.State.LAPSED: Kind.UPGRADE,
+}
 # The national rule (关于医师执业注册中执业范围的暂行规定) lets a doctor register at most three scopes
 # of one category; the seeds and SPEC are silent, so the national number holds.
 MAX_SCOPES = 3
@@ -332,6 +358,24 @@ def location_for(*, institution, level: str) -> Region | None:
     if institution is None:
         return None
     return Region.objects.filter(pk=location_code_for(institution=institution, level=level)).first()
+
+
+def qualification_source_for(*, person: Person, level: str, category: str):
+    """(certificate, exam result) a 注册 of this level and category rests on: the person's certificate
+    when there is one, else their passing exam result (a new passer); forms put them on the draft."""
+    ctx = Context(person=person, draft=Draft(kind=Kind.REGISTER))
+    certificate = next((c for c in ctx.certificates if (c.level, c.category) == (level, category)), None)
+    if certificate is not None:
+        return certificate, None
+    exam = next(
+        (
+            e
+            for e in ctx.passed_exams
+            if (e.exam_category.level, e.exam_category.category) == (level, category)
+        ),
+        None,
+    )
+    return None, exam
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -497,8 +541,8 @@ def has_qualification(ctx: Context) -> TransitionRefused | None:
     if not ctx.qualifications:
         return TransitionRefused(
             _(
-                "未查到您的医师资格（医师资格证书或考试合格成绩），不能申请执业注册。请核对姓名和身份证号，"
-                "或先到“资格信息”中核实。"
+                "未查到您的医师资格（医师资格证书或考试合格成绩），不能申请执业注册。请核对姓名和身份证号；"
+                "资格信息有误或缺失的，请按“医师资格信息修改及补录指南”办理。"
             ),
             code="no_qualification",
         )

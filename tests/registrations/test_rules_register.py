@@ -324,3 +324,19 @@ def test_application_refused_carries_every_refusal(x):
     with pytest.raises(ApplicationRefused) as caught:
         application_file(doctor=new_passer(), draft=registration_draft(institution=x, scopes=()))
     assert [r.code for r in caught.value.refusals] == ["scopes_required"]
+
+
+def test_reg6_only_the_application_that_ended_the_record_dates_the_end(x):
+    """REG-6: an old 证书补办 about the record is not when practice ended (its history is)."""
+    doctor, record = registered_doctor(at=x)
+    ApplicationFactory(
+        kind="reissue",
+        doctor=doctor,
+        institution=x,
+        record=record,
+        approved=True,
+        decided_at=timezone.now() - dt.timedelta(days=5 * 365),
+    )
+    today = timezone.localdate()
+    _end_record_on(record, today.replace(year=today.year - 1))
+    assert "training_required" not in refusals(doctor, registration_draft(institution=x))
