@@ -241,7 +241,11 @@ def application_move(
         raise TransitionRefused(STALE, code="wrong_state")
     target = target_of(application, action)
     now = timezone.now()
-    values = {"state": target, **_clock_for(application, source=source, target=target, now=now), **(updates or {})}
+    values = {
+        "state": target,
+        **_clock_for(application, source=source, target=target, now=now),
+        **(updates or {}),
+    }
     rows = scope.filter(pk=application_id, state=source).update(**values)
     if rows != 1:  # another request moved it first
         raise TransitionRefused(STALE, code="wrong_state")

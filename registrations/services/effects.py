@@ -133,8 +133,8 @@ def _set_state(obj, state: str, *, by, reason: str, **extra) -> None:
     _save(obj, by=by, reason=reason, fields=["state", *extra])
 
 
-def _end_satellites(record: PracticeRecord, *, by, reason: str, exclude_institution_id=None) -> None:
-    """Cancel the record's valid 多执业机构备案 and 多地点 (all, or only the filing at one institution)."""
+def _end_satellites(record: PracticeRecord, *, by, reason: str) -> None:
+    """Cancel the record's valid 多执业机构备案 and 多地点 (the record itself is no longer valid)."""
     today = timezone.localdate()
     filings = MultiInstitutionFiling.objects.select_for_update().filter(
         record=record, state=MultiInstitutionFiling.State.VALID

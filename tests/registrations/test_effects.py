@@ -337,6 +337,19 @@ def test_deregistration_ends_the_record_and_its_filings_and_extra_locations(no_r
     assert_one_approval(application, reviewer, record)
 
 
+def test_a_filed_record_can_still_be_deregistered(no_rules, x):
+    """REG-7 注销: a doctor whose record was filed (备案, e.g. retired) deregisters it: 备案 → 注销."""
+    doctor, record = registered_doctor(at=x)
+    PracticeRecord.objects.filter(pk=record.pk).update(state=PracticeRecord.State.FILED)
+    application = agreed(
+        Kind.DEREGISTER, institution=x, doctor=doctor, record=record, deregistration_reason=reason("10")
+    )
+    reviewer, _app = approve(application)
+    record.refresh_from_db()
+    assert record.state == PracticeRecord.State.DEREGISTERED
+    assert_one_approval(application, reviewer, record)
+
+
 def test_an_institutions_deregistration_of_a_doctor_without_an_account(no_rules, x):
     """REG-3/INS-10 注销 filed by X for a doctor who never signed up: the record → 注销."""
     record = PracticeRecordFactory(
