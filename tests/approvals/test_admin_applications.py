@@ -278,6 +278,8 @@ def test_search_by_certificate_number(client, county_reviewer, officer_x, doctor
     client.force_login(county_reviewer)
     page = body(client.get(reverse(CHANGELIST) + "?q=110430100000001"))
     assert "王甲" in page
+    assert "王甲" in body(client.get(reverse(CHANGELIST) + "?q=王甲"))
+    assert "王甲" not in body(client.get(reverse(CHANGELIST) + "?q=李乙"))
 
 
 def test_search_by_id_number_is_a_post_never_in_the_url(client, county_reviewer, agreed):
@@ -375,6 +377,12 @@ def test_material_lists_are_the_provinces(
     assert client.post(change, {"province": hunan.code, "kind": "register", "items": "x"}).status_code == 403
     client.force_login(other_province_reviewer)
     assert client.get(change).status_code == 404
+    # 湖北省 cannot file a list under 湖南省: the province field offers its own province only.
+    add = reverse("admin:registrations_materiallist_add")
+    response = client.post(add, {"province": hunan.code, "kind": "change", "items": "x"})
+    assert response.status_code == 200 and not MaterialList.objects.filter(kind="change").exists()
+    assert client.post(add, {"province": "420000", "kind": "change", "items": "身份证"}).status_code == 302
+    assert MaterialList.objects.get(kind="change").province_id == "420000"
 
 
 # ------------------------------------------------------------------------------------------ in words
