@@ -227,7 +227,7 @@ class ApplicationAdmin(IdNumberSearchMixin, ReviewerScopedAdmin):
         """The application if the reviewer may see it; 404 otherwise (as for a missing one)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        application = self.get_queryset(request).filter(pk=unquote(object_id)).first()
+        application = self.get_object(request, unquote(object_id))  # a malformed id is "none" too
         if application is None:
             raise Http404(_("对象不存在或不在您的管辖范围内。"))
         return application
@@ -249,7 +249,7 @@ class ApplicationAdmin(IdNumberSearchMixin, ReviewerScopedAdmin):
         return reverse(f"admin:{self._name('changelist')}")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        application = self.get_queryset(request).filter(pk=unquote(object_id)).first()
+        application = self.get_object(request, unquote(object_id))
         extra = dict(extra_context or {})
         if application is not None and self.has_view_permission(request, application):
             decidable = application.state == State.AGREED and self._may_decide(request, application)

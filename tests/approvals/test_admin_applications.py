@@ -414,3 +414,10 @@ def test_a_change_reads_as_seed_002_shows_it(county_reviewer, doctor_a):
     before = dict(record_lines(record))
     assert before["执业证书编码"] == "110430100000001" and before["执业范围"] == "内科专业"
     assert before["注册状态"] == "有效"
+
+
+@pytest.mark.parametrize("suffix", ["change/", "approve/", "return/", "attachments/1/"])
+def test_a_malformed_id_is_a_404_not_a_500(client, county_reviewer, suffix):
+    """X-4: /admin/registrations/application/abc/… answers 404 like a missing application."""
+    client.force_login(county_reviewer)
+    assert client.get(f"/admin/registrations/application/abc/{suffix}").status_code == 404
