@@ -34,7 +34,14 @@ from registrations.services.attachments import attachment_content
 
 from .admin import ACTIONS, ReviewerScopedAdmin
 from .describe import record_lines, requested_lines
-from .selectors import ROW_RELATED, application_queue_for, category_q, material_list_list_for, overdue_q
+from .selectors import (
+    ROW_RELATED,
+    application_approval_refusals,
+    application_queue_for,
+    category_q,
+    material_list_list_for,
+    overdue_q,
+)
 from .services import application_approve, application_return
 
 CSS = {"all": ("css/admin-applications.css",)}
@@ -322,7 +329,11 @@ class ApplicationAdmin(IdNumberSearchMixin, ReviewerScopedAdmin):
             )
             return redirect(self._changelist_url())
         return self._confirmation(
-            request, application, template="approve_confirmation.html", title=_("确认批准")
+            request,
+            application,
+            template="approve_confirmation.html",
+            title=_("确认批准"),
+            refusals=[str(refusal.message) for refusal in application_approval_refusals(application)],
         )
 
     def return_view(self, request, object_id):

@@ -58,6 +58,7 @@ def test_county_reviewer_sees_what_is_routed_to_their_authority(client, county_r
     assert 'id="application-approve"' in text and 'id="application-return"' in text
     assert "执业地点" in text and "内科专业" in text  # the requested change in words
     assert "机构同意" in text and "提交申请" in text  # the timeline
+    assert "刘管理" in text  # who agreed: X's officer
 
 
 def test_another_county_reviewer_gets_404(client, tianxin_reviewer, agreed, assert_nothing_changed):
@@ -176,6 +177,19 @@ def test_rules_refused_at_approval_show_every_refusal(
     shown = messages_of(response)
     assert "第一条规则不满足。" in shown and "第二条规则不满足。" in shown
     assert response.redirect_chain[-1][0] == change_url(agreed)
+
+
+def test_the_confirmation_page_shows_what_would_refuse(client, county_reviewer, agreed, monkeypatch):
+    """REG-5, APP-2: before confirming, the reviewer reads every rule that today's records break."""
+    from docregsys.exceptions import TransitionRefused
+
+    refusals = [TransitionRefused("该省已有主要执业机构。", code="one_main_per_location")]
+    monkeypatch.setattr("approvals.selectors.application_refusals", lambda **kwargs: refusals)
+    client.force_login(county_reviewer)
+    page = body(client.get(approve_url(agreed)))
+    assert 'id="approve-refusals"' in page and "该省已有主要执业机构。" in page
+    monkeypatch.undo()
+    assert 'id="approve-refusals"' not in body(client.get(approve_url(agreed)))
 
 
 # ------------------------------------------------------------------------------------------ 退回
