@@ -34,7 +34,14 @@ from registrations.services.attachments import attachment_content
 
 from .admin import ACTIONS, ReviewerScopedAdmin
 from .describe import record_lines, requested_lines
-from .selectors import ROW_RELATED, application_queue_for, category_q, material_list_list_for, overdue_q
+from .selectors import (
+    ROW_RELATED,
+    application_approval_refusals,
+    application_queue_for,
+    category_q,
+    material_list_list_for,
+    overdue_q,
+)
 from .services import application_approve, application_return
 
 CSS = {"all": ("css/admin-applications.css",)}
@@ -227,7 +234,7 @@ class ApplicationAdmin(IdNumberSearchMixin, ReviewerScopedAdmin):
         """The application if the reviewer may see it; 404 otherwise (as for a missing one)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        application = self.get_queryset(request).filter(pk=unquote(object_id)).first()
+        application = self.get_object(request, unquote(object_id))  # a malformed id is "none" too
         if application is None:
             raise Http404(_("对象不存在或不在您的管辖范围内。"))
         return application
@@ -249,7 +256,7 @@ class ApplicationAdmin(IdNumberSearchMixin, ReviewerScopedAdmin):
         return reverse(f"admin:{self._name('changelist')}")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        application = self.get_queryset(request).filter(pk=unquote(object_id)).first()
+        application = self.get_object(request, unquote(object_id))
         extra = dict(extra_context or {})
         if application is not None and self.has_view_permission(request, application):
             decidable = application.state == State.AGREED and self._may_decide(request, application)
@@ -322,7 +329,11 @@ class ApplicationAdmin(IdNumberSearchMixin, ReviewerScopedAdmin):
             )
             return redirect(self._changelist_url())
         return self._confirmation(
-            request, application, template="approve_confirmation.html", title=_("确认批准")
+            request,
+            application,
+            template="approve_confirmation.html",
+            title=_("确认批准"),
+            refusals=[str(refusal.message) for refusal in application_approval_refusals(application)],
         )
 
     def return_view(self, request, object_id):

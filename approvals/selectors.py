@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from docregsys.reference.selectors import province_code_for
 from registrations.models import Application, MaterialList, State
+from registrations.rules import APPROVE, Draft, Person, application_refusals
 from registrations.selectors import application_list_for
 
 # What a row of the queue shows: the institution, the authority and the record (category, 执业证书编码).
@@ -36,3 +37,16 @@ def material_list_list_for(*, user) -> QuerySet[MaterialList]:
         return MaterialList.objects.none()
     qs = MaterialList.objects.select_related("province")
     return qs.filter(province_id=province) if province else qs
+
+
+def application_approval_refusals(application: Application) -> list:
+    """What would refuse 批准 today (REG-5: the rules against today's records), for the confirmation page;
+    the service checks again under the row lock."""
+    person = (
+        Person.of_user(application.doctor)
+        if application.doctor_id
+        else Person(real_name=application.real_name, id_number_digest=application.id_number_digest)
+    )
+    return application_refusals(
+        person=person, draft=Draft.of(application), stage=APPROVE, application_id=application.pk
+    )

@@ -83,6 +83,7 @@ class EventSerializer(serializers.ModelSerializer):
     role = serializers.CharField(read_only=True)
     from_state = serializers.CharField(read_only=True, help_text=_("原状态代码；创建时为空"))
     to_state = serializers.CharField(read_only=True, help_text=_("新状态代码"))
+    actor_name = serializers.SerializerMethodField(help_text=_("操作人姓名；系统操作时为空"))
     action_display = serializers.CharField(source="get_action_display", read_only=True)
     role_display = serializers.CharField(source="get_role_display", read_only=True)
 
@@ -93,12 +94,17 @@ class EventSerializer(serializers.ModelSerializer):
             "action_display",
             "role",
             "role_display",
+            "actor_name",
             "from_state",
             "to_state",
             "reason",
             "at",
         )
         read_only_fields = fields
+
+    def get_actor_name(self, obj) -> str:
+        actor = obj.actor
+        return (actor.real_name or actor.username) if actor is not None else ""
 
 
 class AttachmentSerializer(serializers.ModelSerializer):

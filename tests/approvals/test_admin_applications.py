@@ -58,6 +58,7 @@ def test_county_reviewer_sees_what_is_routed_to_their_authority(client, county_r
     assert 'id="application-approve"' in text and 'id="application-return"' in text
     assert "执业地点" in text and "内科专业" in text  # the requested change in words
     assert "机构同意" in text and "提交申请" in text  # the timeline
+    assert "刘管理" in text  # who agreed: X's officer
 
 
 def test_another_county_reviewer_gets_404(client, tianxin_reviewer, agreed, assert_nothing_changed):
@@ -178,6 +179,19 @@ def test_rules_refused_at_approval_show_every_refusal(
     assert response.redirect_chain[-1][0] == change_url(agreed)
 
 
+def test_the_confirmation_page_shows_what_would_refuse(client, county_reviewer, agreed, monkeypatch):
+    """REG-5, APP-2: before confirming, the reviewer reads every rule that today's records break."""
+    from docregsys.exceptions import TransitionRefused
+
+    refusals = [TransitionRefused("该省已有主要执业机构。", code="one_main_per_location")]
+    monkeypatch.setattr("approvals.selectors.application_refusals", lambda **kwargs: refusals)
+    client.force_login(county_reviewer)
+    page = body(client.get(approve_url(agreed)))
+    assert 'id="approve-refusals"' in page and "该省已有主要执业机构。" in page
+    monkeypatch.undo()
+    assert 'id="approve-refusals"' not in body(client.get(approve_url(agreed)))
+
+
 # ------------------------------------------------------------------------------------------ 退回
 
 
@@ -278,6 +292,8 @@ def test_search_by_certificate_number(client, county_reviewer, officer_x, doctor
     client.force_login(county_reviewer)
     page = body(client.get(reverse(CHANGELIST) + "?q=110430100000001"))
     assert "王甲" in page
+    assert "王甲" in body(client.get(reverse(CHANGELIST) + "?q=王甲"))
+    assert "王甲" not in body(client.get(reverse(CHANGELIST) + "?q=李乙"))
 
 
 def test_search_by_id_number_is_a_post_never_in_the_url(client, county_reviewer, agreed):
@@ -375,6 +391,12 @@ def test_material_lists_are_the_provinces(
     assert client.post(change, {"province": hunan.code, "kind": "register", "items": "x"}).status_code == 403
     client.force_login(other_province_reviewer)
     assert client.get(change).status_code == 404
+    # 湖北省 cannot file a list under 湖南省: the province field offers its own province only.
+    add = reverse("admin:registrations_materiallist_add")
+    response = client.post(add, {"province": hunan.code, "kind": "change", "items": "x"})
+    assert response.status_code == 200 and not MaterialList.objects.filter(kind="change").exists()
+    assert client.post(add, {"province": "420000", "kind": "change", "items": "身份证"}).status_code == 302
+    assert MaterialList.objects.get(kind="change").province_id == "420000"
 
 
 # ------------------------------------------------------------------------------------------ in words
@@ -406,3 +428,10 @@ def test_a_change_reads_as_seed_002_shows_it(county_reviewer, doctor_a):
     before = dict(record_lines(record))
     assert before["执业证书编码"] == "110430100000001" and before["执业范围"] == "内科专业"
     assert before["注册状态"] == "有效"
+
+
+@pytest.mark.parametrize("suffix", ["change/", "approve/", "return/", "attachments/1/"])
+def test_a_malformed_id_is_a_404_not_a_500(client, county_reviewer, suffix):
+    """X-4: /admin/registrations/application/abc/… answers 404 like a missing application."""
+    client.force_login(county_reviewer)
+    assert client.get(f"/admin/registrations/application/abc/{suffix}").status_code == 404

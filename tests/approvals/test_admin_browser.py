@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from registrations.models import Application, PracticeRecord, State
 from tests import personas
+from tests.pages.test_csp_browser import CspWatch
 
 from .conftest import agreed_registration
 
@@ -32,6 +33,7 @@ def test_reviewer_approves_from_the_queue_after_confirming(page, live_server, tr
     application = agreed_registration(officer)
     late = agreed_registration(officer, real_name="钱迟")
     Application.objects.filter(pk=late.pk).update(due_date=timezone.localdate() - dt.timedelta(days=3))
+    watch = CspWatch(page)  # the strict CSP holds on every page of the journey
     page.set_viewport_size({"width": 1280, "height": 900})
     _login(page, live_server, reviewer.username, "/admin/registrations/application/")
     expect(page.locator("#result_list")).to_be_visible()
@@ -62,6 +64,7 @@ def test_reviewer_approves_from_the_queue_after_confirming(page, live_server, tr
     assert application.state == State.APPROVED
     record = PracticeRecord.objects.get(id_number_digest=application.id_number_digest)
     assert record.certificate_number
+    assert not watch.violations, "\n".join(watch.violations)
 
 
 @pytest.mark.browser

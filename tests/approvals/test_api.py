@@ -102,7 +102,7 @@ def test_detail_shows_the_request_the_record_and_the_timeline(
     assert response.status_code == 200
     data = response.json()
     assert [e["action"] for e in data["events"]] == ["create", "submit", "agree"]
-    assert data["events"][-1]["role_display"] == "医疗机构"
+    assert data["events"][-1]["role_display"] == "医疗机构" and data["events"][-1]["actor_name"] == "刘管理"
     assert {"label": "执业范围", "text": "内科专业"} in data["requested"]
     assert data["record_before"] == [] and data["record_after"] == []
     client.force_login(tianxin_reviewer)
