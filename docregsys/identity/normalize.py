@@ -14,6 +14,7 @@ ASCII digits refuses it with its own message.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -77,6 +78,20 @@ def refuse_invisible(value: str | None, *, label) -> None:
 def normalize_text(value: str | None) -> str:
     """Free text typed by a person (names, e-mail addresses, usernames): NFKC, trimmed."""
     return nfkc(value).strip()
+
+
+# Full-width punctuation of Chinese text (，：；！？（）…): NFKC would turn "，" into an ASCII comma.
+_FULL_WIDTH_PUNCTUATION = "".join(re.escape(chr(c)) for c in range(0xFF01, 0xFF66) if not chr(c).isalnum())
+_CJK_PUNCTUATION = re.compile("([" + _FULL_WIDTH_PUNCTUATION + "])")
+
+
+def normalize_prose(value: str | None) -> str:
+    """Sentences a person writes for another to read (reasons, statements): NFKC as `normalize_text`, except that
+    Chinese full-width punctuation stays as typed. Only identifiers need the ASCII forms; a reason the doctor
+    reads should keep its "，"."""
+    parts = _CJK_PUNCTUATION.split(value or "")
+    # Odd parts are the kept punctuation; the text between is normalised piece by piece.
+    return "".join(part if i % 2 else nfkc(part) for i, part in enumerate(parts)).strip()
 
 
 def normalize_id_number(value: str | None) -> str:

@@ -27,7 +27,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from docregsys.exceptions import TransitionRefused
-from docregsys.identity.normalize import has_invisible, normalize_text
+from docregsys.identity.normalize import has_invisible, normalize_prose, normalize_text
 from docregsys.messaging.models import Channel
 from docregsys.messaging.services import message_enqueue
 
@@ -113,7 +113,7 @@ def event_record(
 
 def reason_clean(reason, *, required: bool = True, field: str = "reason") -> str:
     """A reason as the log keeps it: NFKC, no invisible characters, bounded, required where the rule says."""
-    reason = normalize_text(reason or "").strip()
+    reason = normalize_prose(reason)
     if has_invisible(reason):
         raise TransitionRefused(
             _("含有看不见的特殊字符（如零宽字符或方向控制符），请删除后重新输入。"),
@@ -131,7 +131,8 @@ def reason_clean(reason, *, required: bool = True, field: str = "reason") -> str
 
 def _clean_texts(draft: Draft) -> Draft:
     for name, limit in TEXT_LIMITS.items():
-        value = normalize_text(getattr(draft, name) or "").strip()
+        raw = getattr(draft, name) or ""
+        value = normalize_prose(raw) if name == "statement" else normalize_text(raw)
         if has_invisible(value):
             raise TransitionRefused(
                 _("含有看不见的特殊字符（如零宽字符或方向控制符），请删除后重新输入。"),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from docregsys.exceptions import TransitionRefused
-from docregsys.identity.normalize import has_invisible, normalize_text
+from docregsys.identity.normalize import has_invisible, normalize_prose, normalize_text
 from docregsys.identity.validators import photo_clean
 from docregsys.messaging.models import Channel
 from docregsys.messaging.services import message_enqueue
@@ -190,7 +190,7 @@ def profile_change_approve(*, officer, change: ProfileChange) -> ProfileChange:
 @transaction.atomic
 def profile_change_reject(*, officer, change: ProfileChange, reason: str) -> ProfileChange:
     """INS-7 不通过: the change is closed with the reason; the practice records stay as they are."""
-    reason = normalize_text(reason or "").strip()
+    reason = normalize_prose(reason)
     if not reason:
         raise TransitionRefused(_("请填写不通过的原因。"), code="reason_required", field="reason")
     if len(reason) > REASON_MAX_LENGTH:
