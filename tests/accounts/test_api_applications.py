@@ -118,6 +118,17 @@ def test_a_new_passer_files_a_registration_and_follows_it(x, passer):
     assert listed["results"][0]["state_display"] == "机构审核中"
 
 
+@pytest.mark.parametrize("certificate", [True, False])
+def test_the_registration_rests_on_the_doctors_qualification(x, certificate):
+    """REG-7: the certificate (else, for a new passer, the passing exam result) goes on the application."""
+    scope("内科专业")
+    doctor = new_passer(certificate=certificate)
+    assert post(client_for(doctor), API, register_body(x)).status_code == 201
+    application = Application.objects.get()
+    assert (application.qualification is not None) is certificate
+    assert (application.exam_result is not None) is not certificate
+
+
 def test_the_timeline_names_roles_never_the_officer(x, passer, officer_x):
     """REG-4: each step shows the role (医疗机构) and the reason, not the officer's personal name."""
     client = client_for(passer)
