@@ -310,7 +310,8 @@ class DoctorDraftInputSerializer(serializers.Serializer):
     Where a type implies a value it is filled in: the location from the institution and the level (a
     执业医师's province, an assistant's county); for 助理医师升执业医师 and 变更 the level, category, scopes
     and institution of the record when not given; for types that act on a record the confirming
-    institution (its main institution, the filing's or the 多地点's institution).
+    institution (its main institution, the filing's or the 多地点's institution); for the types that rest on a
+    qualification, the doctor's certificate (else passing exam result) of the requested level and category.
     """
 
     kind = serializers.ChoiceField(choices=KIND_CHOICES, help_text=_("业务类型"))
@@ -406,7 +407,26 @@ class DoctorDraftInputSerializer(serializers.Serializer):
         for name, value in data.items():
             setattr(draft, name, value)
         _fill_implied(draft, given)
+        if draft.kind in RESTS_ON_QUALIFICATION and not given & {"qualification", "exam_result"}:
+            draft.qualification, draft.exam_result = self._qualification_source(draft.level, draft.category)
         return draft
+
+    def _qualification_source(self, level: str, category: str):
+        """(certificate, exam result) the request rests on: the doctor's certificate of this level and category,
+        else their passing exam result (a new passer). The rules' reading (``qualification_source_for``)."""
+        if not (level and category):
+            return None, None
+        reach = self._reach()
+        certificate = reach["qualification"].filter(level=level, category=category).first()
+        if certificate is not None:
+            return certificate, None
+        exam = reach["exam_result"].filter(exam_category__level=level, exam_category__category=category)
+        return None, exam.first()
+
+
+# The types whose request rests on a qualification of the requested level and category: the record the
+# approval creates or changes carries its number (registrations.services.effects).
+RESTS_ON_QUALIFICATION = (Kind.REGISTER, Kind.UPGRADE, Kind.CHANGE, Kind.MILITARY_IN)
 
 
 def _fill_implied(draft: Draft, given: set) -> None:

@@ -118,6 +118,33 @@ def test_a_new_passer_files_a_registration_and_follows_it(x, passer):
     assert listed["results"][0]["state_display"] == "机构审核中"
 
 
+@pytest.mark.parametrize("certificate", [True, False])
+def test_the_registration_rests_on_the_doctors_qualification(x, certificate):
+    """REG-7: the certificate (else, for a new passer, the passing exam result) goes on the application."""
+    scope("内科专业")
+    doctor = new_passer(certificate=certificate)
+    assert post(client_for(doctor), API, register_body(x)).status_code == 201
+    application = Application.objects.get()
+    assert (application.qualification is not None) is certificate
+    assert (application.exam_result is not None) is not certificate
+
+
+def test_after_approval_the_doctor_sees_the_new_record(x, passer, officer_x):
+    """REG-7: 已办结, with the record the approval created and its 执业证书编码."""
+    from approvals.services import application_approve
+    from tests.applications import reviewer_for
+
+    client = client_for(passer)
+    pk = post(client, API, register_body(x)).json()["id"]
+    application = application_agree(officer=officer_x, application_id=pk)
+    application_approve(reviewer=reviewer_for(application.authority), application_id=pk)
+    body = client.get(f"{API}{pk}/").json()
+    assert body["state_display"] == "已办结" and body["decided_at"]
+    assert len(body["result_record"]["certificate_number"]) == 15
+    assert body["result_record"]["main_institution"] == "芙蓉医院"
+    assert [e["role"] for e in body["events"]] == ["doctor", "doctor", "officer", "reviewer"]
+
+
 def test_the_timeline_names_roles_never_the_officer(x, passer, officer_x):
     """REG-4: each step shows the role (医疗机构) and the reason, not the officer's personal name."""
     client = client_for(passer)
