@@ -52,7 +52,8 @@ def _world():
         code="430000", defaults={"name": "湖南省", "full_name": "湖南省", "level": "province"}
     )
     city, _ = Region.objects.get_or_create(
-        code="430100", defaults={"name": "长沙市", "full_name": "湖南省长沙市", "level": "city", "parent": province}
+        code="430100",
+        defaults={"name": "长沙市", "full_name": "湖南省长沙市", "level": "city", "parent": province},
     )
     county, _ = Region.objects.get_or_create(
         code="430102",
@@ -61,7 +62,9 @@ def _world():
     authority, _ = Authority.objects.get_or_create(
         kind="health", region=county, defaults={"level": "county", "name": "芙蓉区卫生健康局"}
     )
-    scope, _ = PracticeScope.objects.get_or_create(code="11", defaults={"name": "内科专业", "category": "clinical"})
+    scope, _ = PracticeScope.objects.get_or_create(
+        code="11", defaults={"name": "内科专业", "category": "clinical"}
+    )
     ExamCategory.objects.get_or_create(
         code="110", defaults={"name": "临床执业医师", "level": "physician", "category": "clinical"}
     )
@@ -226,7 +229,11 @@ def main() -> None:
             print(f"| {label} | {request} | {p50:.1f} | {p95:.1f} |")
     admin = Client()
     admin.force_login(reviewer)
-    for request, params in (("first page", {}), ("page 10", {"p": 9}), ("filtered: 卫健委审批中", {"state": "agreed"})):
+    for request, params in (
+        ("first page", {}),
+        ("page 10", {"p": 9}),
+        ("filtered: 卫健委审批中", {"state": "agreed"}),
+    ):
         p50, p95 = timed(admin, "/admin/registrations/application/", params, args.n)
         print(f"| admin changelist (芙蓉区) | {request} | {p50:.1f} | {p95:.1f} |")
 
@@ -237,7 +244,9 @@ def main() -> None:
         .values_list("pk", flat=True)[: 2 * args.approvals]
     )
     if len(spare) < 2 * args.approvals:
-        print("\n(not enough agreed applications left for the approval runs: drop the database to start over)")
+        print(
+            "\n(not enough agreed applications left for the approval runs: drop the database to start over)"
+        )
         return
     before = PracticeRecord.objects.count()
     serial = []
@@ -245,7 +254,7 @@ def main() -> None:
     approve_all(spare[: args.approvals], reviewer, serial)
     serial_s = time.perf_counter() - started
     serial.sort()
-    print(f"\n| approvals | how | count | p50 ms | p95 ms | per second |\n|---|---|---|---|---|---|")
+    print("\n| approvals | how | count | p50 ms | p95 ms | per second |\n|---|---|---|---|---|---|")
     print(
         f"| 注册 批准 | one after another | {len(serial)} | {statistics.median(serial):.1f} | "
         f"{serial[int(len(serial) * 0.95)]:.1f} | {len(serial) / serial_s:.0f} |"
@@ -268,7 +277,9 @@ def main() -> None:
             f"{parallel[int(len(parallel) * 0.95)]:.1f} | {len(parallel) / parallel_s:.0f} |"
         )
     made = PracticeRecord.objects.count() - before
-    numbers = PracticeRecord.objects.exclude(certificate_number="").values("certificate_number").distinct().count()
+    numbers = (
+        PracticeRecord.objects.exclude(certificate_number="").values("certificate_number").distinct().count()
+    )
     print(f"\n{made} records created; {numbers:,} distinct certificate numbers in the table", file=sys.stderr)
 
 
