@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -51,6 +51,7 @@ CONFLICTS = {
     "open_application_exists": 409,
     "record_not_here": 409,
 }
+PAGE = OpenApiParameter("page", int, description="页码（每页50条；超出范围为404）")
 FILED_KINDS = ((Kind.ARCHIVE, "注册备案"), (Kind.DEREGISTER, "注销"), (Kind.RENAME, "机构更名变更"))
 
 
@@ -201,7 +202,7 @@ class ApplicationList(GenericAPIView):
 
     @extend_schema(
         operation_id="v1_institution_applications_list",
-        parameters=[FilterSerializer],
+        parameters=[FilterSerializer, PAGE],
         responses={200: ApplicationPageSerializer, **refusals(400)},
         tags=["institution"],
     )
@@ -219,7 +220,12 @@ class ApplicationSearch(GenericAPIView):
     serializer_class = ApplicationItemSerializer
     queryset = Application.objects.none()  # the schema's model; the rows come from the officer's scope
 
-    @extend_schema(request=SearchSerializer, responses=ApplicationPageSerializer, tags=["institution"])
+    @extend_schema(
+        request=SearchSerializer,
+        parameters=[PAGE],
+        responses={200: ApplicationPageSerializer, **refusals(404)},
+        tags=["institution"],
+    )
     def post(self, request):
         officer = console_officer(request)
         search = SearchSerializer(data=request.data)
@@ -348,6 +354,7 @@ class FilingList(GenericAPIView):
 
     @extend_schema(
         operation_id="v1_institution_applications_filings_list",
+        parameters=[PAGE],
         responses=ApplicationPageSerializer,
         tags=["institution"],
     )

@@ -164,6 +164,8 @@ def application_notify(*, application: Application, action: str, reason: str = "
     sent after commit. No account or nothing verified: nothing to send."""
     doctor = application.doctor
     template = MESSAGES.get(action)
+    if action == Action.REVOKE and application.state == State.WITHDRAWN:  # INS-10: the institution withdrew
+        template = MESSAGES[Action.WITHDRAW]
     if doctor is None or template is None:
         return
     if doctor.phone_verified:

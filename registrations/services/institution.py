@@ -167,7 +167,11 @@ def application_institution_file(
     institution = Institution.objects.select_for_update().get(pk=officer.institution_id)
     draft = _clean_texts(draft)
     draft.institution = institution
-    draft.record = record if draft.kind != Kind.RENAME else None
+    if draft.kind == Kind.RENAME:
+        record = None
+    elif record is not None:  # today's record, held until commit: a concurrent 注销 cannot slip between
+        record = PracticeRecord.objects.select_for_update().filter(pk=record.pk).first()
+    draft.record = record
     _check(institution=institution, draft=draft, record=draft.record)
     if draft.kind == Kind.RENAME:
         draft.category = _routing_category(institution)

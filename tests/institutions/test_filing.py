@@ -138,6 +138,7 @@ def test_revoking_an_institutions_filing_withdraws_it(officer_x, authority, reco
     application_revoke(officer=officer_x, application_id=application.pk)
     application.refresh_from_db()
     assert application.state == State.WITHDRAWN and actions(application)[-1] == Action.REVOKE
+    assert "您的“注册备案”申请已撤回" in OutboundMessage.objects.order_by("-pk").first().body
 
 
 def test_a_returned_filing_is_amended_and_resubmitted_straight_to_the_authority(
@@ -248,6 +249,11 @@ def test_rename_page_files_the_new_name(client, officer, authority, record_a):
     response = client.post(RENAME, {"new_institution_name": "长沙市芙蓉区人民医院", "statement": "更名"})
     assert response.status_code == 302
     assert "长沙市芙蓉区人民医院" in client.get(FILINGS).content.decode()
+    application = Application.objects.get(kind=Kind.RENAME)
+    html = client.get(f"/institution/business/{application.pk}/").content.decode()
+    assert (
+        "机构信息" in html and "现机构名称" in html and "机构名称请求变更为：长沙市芙蓉区人民医院；" in html
+    )
 
 
 def test_filings_list_offers_resubmission_of_a_returned_one(client, officer, officer_x, authority, record_a):
