@@ -12,19 +12,19 @@ from registrations.services.applications import REASON_MAX_LENGTH
 from ..describe import record_lines, requested_lines
 
 
-class NamedSerializer(serializers.Serializer):
+class ApprovalNamedSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
 
 
-class LineSerializer(serializers.Serializer):
+class ApprovalLineSerializer(serializers.Serializer):
     """One line in words: "执业范围请求变更为" → "外科专业"."""
 
     label = serializers.CharField(read_only=True)
     text = serializers.CharField(read_only=True)
 
 
-class ApplicationRowSerializer(serializers.ModelSerializer):
+class ApprovalApplicationRowSerializer(serializers.ModelSerializer):
     """A row of the queue: 业务类型, 姓名, masked 证件号码, 医师类别, 确认机构, 审批机关, 办理状态, 申请时间, 办理时限."""
 
     # Codes as plain strings (their labels beside them): the choice sets are the models' (registrations.models).
@@ -34,8 +34,8 @@ class ApplicationRowSerializer(serializers.ModelSerializer):
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     category = serializers.SerializerMethodField()
     category_display = serializers.SerializerMethodField()
-    institution = NamedSerializer(read_only=True)
-    authority = NamedSerializer(read_only=True, allow_null=True)
+    institution = ApprovalNamedSerializer(read_only=True)
+    authority = ApprovalNamedSerializer(read_only=True, allow_null=True)
     certificate_number = serializers.SerializerMethodField(help_text=_("所涉执业注册的执业证书编码"))
     overdue = serializers.BooleanField(source="is_overdue", read_only=True, help_text=_("已超过办理时限"))
     decidable = serializers.SerializerMethodField(help_text=_("本人可以批准或退回"))
@@ -78,7 +78,7 @@ class ApplicationRowSerializer(serializers.ModelSerializer):
         return bool(authority_id) and obj.state == "agreed" and obj.authority_id == authority_id
 
 
-class EventSerializer(serializers.ModelSerializer):
+class ApprovalEventSerializer(serializers.ModelSerializer):
     action = serializers.CharField(read_only=True)
     role = serializers.CharField(read_only=True)
     from_state = serializers.CharField(read_only=True, help_text=_("原状态代码；创建时为空"))
@@ -107,7 +107,7 @@ class EventSerializer(serializers.ModelSerializer):
         return (actor.real_name or actor.username) if actor is not None else ""
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class ApprovalAttachmentSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(read_only=True, help_text=_("材料类型代码"))
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     url = serializers.SerializerMethodField(help_text=_("在审批管理后台查看该附件的地址（需登录）"))
@@ -125,19 +125,19 @@ def _lines(pairs) -> list[dict]:
     return [{"label": label, "text": text} for label, text in pairs]
 
 
-class ApplicationDetailSerializer(ApplicationRowSerializer):
+class ApprovalApplicationDetailSerializer(ApprovalApplicationRowSerializer):
     """One application: the record before, the requested change, the record after, attachments and the log."""
 
     initiator = serializers.CharField(read_only=True)
     record_before = serializers.SerializerMethodField()
     requested = serializers.SerializerMethodField()
     record_after = serializers.SerializerMethodField()
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    attachments = ApprovalAttachmentSerializer(many=True, read_only=True)
     events = serializers.SerializerMethodField()
 
-    class Meta(ApplicationRowSerializer.Meta):
+    class Meta(ApprovalApplicationRowSerializer.Meta):
         fields = (
-            *ApplicationRowSerializer.Meta.fields,
+            *ApprovalApplicationRowSerializer.Meta.fields,
             "initiator",
             "statement",
             "created_at",
@@ -151,30 +151,30 @@ class ApplicationDetailSerializer(ApplicationRowSerializer):
         )
         read_only_fields = fields
 
-    @extend_schema_field(LineSerializer(many=True))
+    @extend_schema_field(ApprovalLineSerializer(many=True))
     def get_record_before(self, obj):
         return _lines(record_lines(obj.record))
 
-    @extend_schema_field(LineSerializer(many=True))
+    @extend_schema_field(ApprovalLineSerializer(many=True))
     def get_requested(self, obj):
         return _lines(requested_lines(obj))
 
-    @extend_schema_field(LineSerializer(many=True))
+    @extend_schema_field(ApprovalLineSerializer(many=True))
     def get_record_after(self, obj):
         return _lines(record_lines(obj.result_record)) if obj.result_record_id else []
 
-    @extend_schema_field(EventSerializer(many=True))
+    @extend_schema_field(ApprovalEventSerializer(many=True))
     def get_events(self, obj):
-        return EventSerializer(application_events_of(obj), many=True).data
+        return ApprovalEventSerializer(application_events_of(obj), many=True).data
 
 
-class ReturnInputSerializer(serializers.Serializer):
+class ApprovalReturnInputSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=REASON_MAX_LENGTH, help_text=_("退回原因（必填），申请人将看到")
     )
 
 
-class SearchInputSerializer(serializers.Serializer):
+class ApprovalSearchInputSerializer(serializers.Serializer):
     id_number = serializers.CharField(
         max_length=32, help_text=_("完整的证件号码（仅以摘要比对，不记录原文）")
     )

@@ -27,10 +27,10 @@ from ..selectors import application_queue_for
 from ..services import application_approve, application_return
 from .filters import ApplicationFilter
 from .serializers import (
-    ApplicationDetailSerializer,
-    ApplicationRowSerializer,
-    ReturnInputSerializer,
-    SearchInputSerializer,
+    ApprovalApplicationDetailSerializer,
+    ApprovalApplicationRowSerializer,
+    ApprovalReturnInputSerializer,
+    ApprovalSearchInputSerializer,
 )
 
 TAGS = ["approvals"]
@@ -77,13 +77,13 @@ class ReviewerAPI:
 
     def detail(self, application: Application) -> Response:
         fresh = self.scope().prefetch_related("attachments", "scopes").get(pk=application.pk)
-        return Response(ApplicationDetailSerializer(fresh, context=self.get_serializer_context()).data)
+        return Response(ApprovalApplicationDetailSerializer(fresh, context=self.get_serializer_context()).data)
 
 
 class ApplicationList(ReviewerAPI, ListAPIView):
     """APP-1: the applications routed to the reviewer's authority (and read-only their region's), newest first."""
 
-    serializer_class = ApplicationRowSerializer
+    serializer_class = ApprovalApplicationRowSerializer
     filterset_class = ApplicationFilter
 
     @extend_schema(tags=TAGS)
@@ -94,24 +94,24 @@ class ApplicationList(ReviewerAPI, ListAPIView):
 class ApplicationSearch(ReviewerAPI, APIView):
     """X-3: find applications by ID number, sent in the body (never in a URL); compared by its keyed digest."""
 
-    @extend_schema(request=SearchInputSerializer, responses=ApplicationRowSerializer(many=True), tags=TAGS)
+    @extend_schema(request=ApprovalSearchInputSerializer, responses=ApprovalApplicationRowSerializer(many=True), tags=TAGS)
     def post(self, request):
         """The applications in scope of the person with this ID number, newest first (one person's: a short list)."""
-        serializer = SearchInputSerializer(data=request.data)
+        serializer = ApprovalSearchInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         number = normalize_id_number(serializer.validated_data["id_number"])
         if not number:
             return error_response(_("请输入完整的证件号码。"), code="id_number_required", field="id_number")
         found = self.scope().filter(id_number_digest=id_number_digest(number))[:SEARCH_LIMIT]
         return Response(
-            ApplicationRowSerializer(found, many=True, context=self.get_serializer_context()).data
+            ApprovalApplicationRowSerializer(found, many=True, context=self.get_serializer_context()).data
         )
 
 
 class ApplicationDetail(ReviewerAPI, GenericAPIView):
-    serializer_class = ApplicationDetailSerializer
+    serializer_class = ApprovalApplicationDetailSerializer
 
-    @extend_schema(responses=ApplicationDetailSerializer, tags=TAGS)
+    @extend_schema(responses=ApprovalApplicationDetailSerializer, tags=TAGS)
     def get(self, request, pk: int):
         """APP-1: the doctor (masked ID), the record before and after, the requested change, attachments, the log."""
         return self.detail(self.application(pk))
@@ -120,7 +120,7 @@ class ApplicationDetail(ReviewerAPI, GenericAPIView):
 class ApplicationApprove(ReviewerAPI, APIView):
     refusal_status = DECISION_CONFLICT
 
-    @extend_schema(request=None, responses={200: ApplicationDetailSerializer, **refusals(409)}, tags=TAGS)
+    @extend_schema(request=None, responses={200: ApprovalApplicationDetailSerializer, **refusals(409)}, tags=TAGS)
     def post(self, request, pk: int):
         """APP-2 批准: every effect in one transaction (REG-7); 409 with every failed rule, or once decided."""
         application = self.decidable(pk)
@@ -136,14 +136,14 @@ class ApplicationReturn(ReviewerAPI, APIView):
     refusal_status = DECISION_CONFLICT
 
     @extend_schema(
-        request=ReturnInputSerializer,
-        responses={200: ApplicationDetailSerializer, **refusals(409)},
+        request=ApprovalReturnInputSerializer,
+        responses={200: ApprovalApplicationDetailSerializer, **refusals(409)},
         tags=TAGS,
     )
     def post(self, request, pk: int):
         """APP-2 退回 with {"reason"} (required): the applicant amends and resubmits; 409 once decided."""
         application = self.decidable(pk)
-        serializer = ReturnInputSerializer(data=request.data)
+        serializer = ApprovalReturnInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         application_return(
             reviewer=request.user, application_id=application.pk, reason=serializer.validated_data["reason"]

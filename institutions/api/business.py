@@ -55,7 +55,7 @@ PAGE = OpenApiParameter("page", int, description="页码（每页50条；超出�
 FILED_KINDS = ((Kind.ARCHIVE, "注册备案"), (Kind.DEREGISTER, "注销"), (Kind.RENAME, "机构更名变更"))
 
 
-class ApplicationItemSerializer(serializers.Serializer):
+class BusinessApplicationItemSerializer(serializers.Serializer):
     """A row of the lists: 姓名, masked 身份证号, 业务类型, 申请日期, state, due date."""
 
     id = serializers.IntegerField(read_only=True)
@@ -73,16 +73,16 @@ class ApplicationItemSerializer(serializers.Serializer):
     decided_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
-class ApplicationPageSerializer(serializers.Serializer):
+class BusinessApplicationPageSerializer(serializers.Serializer):
     """One page of a list (DRF's page-number pagination)."""
 
     count = serializers.IntegerField(read_only=True)
     next = serializers.URLField(read_only=True, allow_null=True)
     previous = serializers.URLField(read_only=True, allow_null=True)
-    results = ApplicationItemSerializer(many=True, read_only=True)
+    results = BusinessApplicationItemSerializer(many=True, read_only=True)
 
 
-class RecordSerializer(serializers.Serializer):
+class BusinessRecordSerializer(serializers.Serializer):
     """医师的执业信息 (masked where the page masks)."""
 
     main_institution = serializers.CharField(source="main_institution.name", read_only=True)
@@ -93,7 +93,7 @@ class RecordSerializer(serializers.Serializer):
     state = serializers.CharField(source="get_state_display", read_only=True)
 
 
-class EventSerializer(serializers.Serializer):
+class BusinessEventSerializer(serializers.Serializer):
     action = serializers.CharField(read_only=True)
     action_display = serializers.CharField(source="get_action_display", read_only=True)
     role = serializers.CharField(read_only=True)
@@ -103,7 +103,7 @@ class EventSerializer(serializers.Serializer):
     at = serializers.DateTimeField(read_only=True)
 
 
-class AttachmentSerializer(serializers.Serializer):
+class BusinessAttachmentSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     kind = serializers.CharField(read_only=True)
     original_name = serializers.CharField(read_only=True)
@@ -114,7 +114,7 @@ class AttachmentSerializer(serializers.Serializer):
         return reverse("console:business_attachment", args=[attachment.application_id, attachment.pk])
 
 
-class ApplicationDetailSerializer(ApplicationItemSerializer):
+class BusinessApplicationDetailSerializer(BusinessApplicationItemSerializer):
     """One application: the record, the requested change in words, the statement, attachments, failing rules,
     the timeline."""
 
@@ -123,7 +123,7 @@ class ApplicationDetailSerializer(ApplicationItemSerializer):
     requested = serializers.SerializerMethodField()
     statement = serializers.CharField(read_only=True)
     authority = serializers.CharField(source="authority.name", read_only=True, allow_null=True, default=None)
-    attachments = AttachmentSerializer(many=True, read_only=True, source="attachments.all")
+    attachments = BusinessAttachmentSerializer(many=True, read_only=True, source="attachments.all")
     warnings = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
 
@@ -137,7 +137,7 @@ class ApplicationDetailSerializer(ApplicationItemSerializer):
         record = self._shown(application)["record"]
         if record is None:
             return None
-        data = RecordSerializer(record).data
+        data = BusinessRecordSerializer(record).data
         data["scopes"] = self._shown(application)["record_scopes"]
         return data
 
@@ -153,13 +153,13 @@ class ApplicationDetailSerializer(ApplicationItemSerializer):
         return [{"code": r.code, "message": str(r.message)} for r in current_refusals(application)]
 
     def get_events(self, application) -> list[dict]:
-        return EventSerializer(self._shown(application)["events"], many=True).data
+        return BusinessEventSerializer(self._shown(application)["events"], many=True).data
 
 
 STATE_CHOICES = [s for s in State.values if s != State.DRAFT]
 
 
-class FilterSerializer(serializers.Serializer):
+class BusinessFilterSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=STATE_CHOICES, required=False, help_text="办理状态")
     kind = serializers.ChoiceField(choices=Kind.values, required=False, help_text="业务类型")
     name = serializers.CharField(max_length=28, required=False, allow_blank=True, help_text="姓名（包含）")
@@ -167,7 +167,7 @@ class FilterSerializer(serializers.Serializer):
     date_to = serializers.DateField(required=False, help_text="申请日期止")
 
 
-class SearchSerializer(FilterSerializer):
+class BusinessSearchSerializer(BusinessFilterSerializer):
     id_number = serializers.CharField(max_length=32, help_text="身份证号（完整，只用于匹配，不保存）")
 
     def validate_id_number(self, value):
@@ -197,42 +197,42 @@ def _listed(officer, data: dict, digest: str = ""):
 class ApplicationList(GenericAPIView):
     """INS-6: what is routed to the officer's institution (the doctors' drafts excepted), newest first."""
 
-    serializer_class = ApplicationItemSerializer
+    serializer_class = BusinessApplicationItemSerializer
     queryset = Application.objects.none()  # the schema's model; the rows come from the officer's scope
 
     @extend_schema(
         operation_id="v1_institution_applications_list",
-        parameters=[FilterSerializer, PAGE],
-        responses={200: ApplicationPageSerializer, **refusals(400)},
+        parameters=[BusinessFilterSerializer, PAGE],
+        responses={200: BusinessApplicationPageSerializer, **refusals(400)},
         tags=["institution"],
     )
     def get(self, request):
         officer = console_officer(request)
-        filters = FilterSerializer(data=request.query_params)
+        filters = BusinessFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         page = self.paginate_queryset(_listed(officer, filters.validated_data))
-        return self.get_paginated_response(ApplicationItemSerializer(page, many=True).data)
+        return self.get_paginated_response(BusinessApplicationItemSerializer(page, many=True).data)
 
 
 class ApplicationSearch(GenericAPIView):
     """The same list searched by ID number: POSTed (X-3), matched through the keyed digest, never in a URL."""
 
-    serializer_class = ApplicationItemSerializer
+    serializer_class = BusinessApplicationItemSerializer
     queryset = Application.objects.none()  # the schema's model; the rows come from the officer's scope
 
     @extend_schema(
-        request=SearchSerializer,
+        request=BusinessSearchSerializer,
         parameters=[PAGE],
-        responses={200: ApplicationPageSerializer, **refusals(404)},
+        responses={200: BusinessApplicationPageSerializer, **refusals(404)},
         tags=["institution"],
     )
     def post(self, request):
         officer = console_officer(request)
-        search = SearchSerializer(data=request.data)
+        search = BusinessSearchSerializer(data=request.data)
         search.is_valid(raise_exception=True)
         data = search.validated_data
         page = self.paginate_queryset(_listed(officer, data, digest=id_number_digest(data["id_number"])))
-        return self.get_paginated_response(ApplicationItemSerializer(page, many=True).data)
+        return self.get_paginated_response(BusinessApplicationItemSerializer(page, many=True).data)
 
 
 def _application(request, pk: int) -> Application:
@@ -240,40 +240,40 @@ def _application(request, pk: int) -> Application:
 
 
 class ApplicationDetail(APIView):
-    @extend_schema(responses=ApplicationDetailSerializer, tags=["institution"])
+    @extend_schema(responses=BusinessApplicationDetailSerializer, tags=["institution"])
     def get(self, request, pk: int):
         """One application routed to the institution (any state): record, request, attachments, warnings, log."""
-        return Response(ApplicationDetailSerializer(_application(request, pk)).data)
+        return Response(BusinessApplicationDetailSerializer(_application(request, pk)).data)
 
 
-class NoteSerializer(serializers.Serializer):
+class BusinessNoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=REASON_MAX_LENGTH, required=False, allow_blank=True)
 
 
-class ReasonSerializer(serializers.Serializer):
+class BusinessReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=REASON_MAX_LENGTH, help_text="原因（必填）")
 
 
-class OptionalReasonSerializer(serializers.Serializer):
+class BusinessOptionalReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=REASON_MAX_LENGTH, required=False, allow_blank=True)
 
 
 def _detail(officer, pk: int) -> Response:
-    return Response(ApplicationDetailSerializer(application_for(officer, pk)).data)
+    return Response(BusinessApplicationDetailSerializer(application_for(officer, pk)).data)
 
 
 class ApplicationAgree(APIView):
     refusal_status = CONFLICTS
 
     @extend_schema(
-        request=NoteSerializer,
-        responses={200: ApplicationDetailSerializer, **refusals(409)},
+        request=BusinessNoteSerializer,
+        responses={200: BusinessApplicationDetailSerializer, **refusals(409)},
         tags=["institution"],
     )
     def post(self, request, pk: int):
         """同意: forwarded to the authority of the institution's 审批机关设置; 409 once decided or without one."""
         application = _application(request, pk)
-        body = NoteSerializer(data=request.data)
+        body = BusinessNoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         application_agree(
             officer=request.user, application_id=application.pk, note=body.validated_data.get("note", "")
@@ -285,14 +285,14 @@ class ApplicationDisagree(APIView):
     refusal_status = CONFLICTS
 
     @extend_schema(
-        request=ReasonSerializer,
-        responses={200: ApplicationDetailSerializer, **refusals(409)},
+        request=BusinessReasonSerializer,
+        responses={200: BusinessApplicationDetailSerializer, **refusals(409)},
         tags=["institution"],
     )
     def post(self, request, pk: int):
         """不同意 with {"reason"} (required); 409 once decided."""
         application = _application(request, pk)
-        body = ReasonSerializer(data=request.data)
+        body = BusinessReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         application_disagree(
             officer=request.user, application_id=application.pk, reason=body.validated_data["reason"]
@@ -304,14 +304,14 @@ class ApplicationRevoke(APIView):
     refusal_status = CONFLICTS
 
     @extend_schema(
-        request=OptionalReasonSerializer,
-        responses={200: ApplicationDetailSerializer, **refusals(409)},
+        request=BusinessOptionalReasonSerializer,
+        responses={200: BusinessApplicationDetailSerializer, **refusals(409)},
         tags=["institution"],
     )
     def post(self, request, pk: int):
         """撤销 the agreement before the authority acts (the institution's own filing is withdrawn); 409 after."""
         application = _application(request, pk)
-        body = OptionalReasonSerializer(data=request.data)
+        body = BusinessOptionalReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         application_revoke(
             officer=request.user, application_id=application.pk, reason=body.validated_data.get("reason", "")
@@ -319,7 +319,7 @@ class ApplicationRevoke(APIView):
         return _detail(request.user, pk)
 
 
-class FileSerializer(serializers.Serializer):
+class BusinessFileSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=[k for k, _label in FILED_KINDS], help_text="archive / deregister / rename"
     )
@@ -334,7 +334,7 @@ class FileSerializer(serializers.Serializer):
     statement = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
-class AmendSerializer(serializers.Serializer):
+class BusinessAmendSerializer(serializers.Serializer):
     filing_reason = serializers.PrimaryKeyRelatedField(
         queryset=FilingReason.objects.all(), required=False, allow_null=True
     )
@@ -348,31 +348,31 @@ class AmendSerializer(serializers.Serializer):
 class FilingList(GenericAPIView):
     """INS-10: the institution's own filings (备案注销申请情况列表), and a new one."""
 
-    serializer_class = ApplicationItemSerializer
+    serializer_class = BusinessApplicationItemSerializer
     queryset = Application.objects.none()  # the schema's model; the rows come from the officer's scope
     refusal_status = CONFLICTS
 
     @extend_schema(
         operation_id="v1_institution_applications_filings_list",
         parameters=[PAGE],
-        responses=ApplicationPageSerializer,
+        responses=BusinessApplicationPageSerializer,
         tags=["institution"],
     )
     def get(self, request):
         officer = console_officer(request)
         qs = institution_filing_list_for(user=officer).order_by("-submitted_at", "-pk")
         page = self.paginate_queryset(qs)
-        return self.get_paginated_response(ApplicationItemSerializer(page, many=True).data)
+        return self.get_paginated_response(BusinessApplicationItemSerializer(page, many=True).data)
 
     @extend_schema(
-        request=FileSerializer,
-        responses={201: ApplicationDetailSerializer, **refusals(404, 409)},
+        request=BusinessFileSerializer,
+        responses={201: BusinessApplicationDetailSerializer, **refusals(404, 409)},
         tags=["institution"],
     )
     def post(self, request):
         """申请备案 / 申请注销 (a valid record of this institution) or 机构更名变更: straight to the authority."""
         officer = console_officer(request)
-        body = FileSerializer(data=request.data)
+        body = BusinessFileSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         record = None
@@ -391,7 +391,7 @@ class FilingList(GenericAPIView):
         )
         application = application_institution_file(officer=officer, draft=draft, record=record)
         return Response(
-            ApplicationDetailSerializer(application_for(officer, application.pk)).data,
+            BusinessApplicationDetailSerializer(application_for(officer, application.pk)).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -400,15 +400,15 @@ class FilingResubmit(APIView):
     refusal_status = CONFLICTS
 
     @extend_schema(
-        request=AmendSerializer,
-        responses={200: ApplicationDetailSerializer, **refusals(409)},
+        request=BusinessAmendSerializer,
+        responses={200: BusinessApplicationDetailSerializer, **refusals(409)},
         tags=["institution"],
     )
     def post(self, request, pk: int):
         """A returned filing of the institution, amended (fields left out stay) and resubmitted; 409 otherwise."""
         officer = console_officer(request)
         application = get_object_or_404(institution_filing_list_for(user=officer), pk=pk)
-        body = AmendSerializer(data=request.data)
+        body = BusinessAmendSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         draft = Draft(
