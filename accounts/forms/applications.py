@@ -87,7 +87,22 @@ def record_label(record) -> str:
     )
 
 
+class RecordSelect(forms.Select):
+    """The record picker: each option carries its level (the 执业地点 of a 变更 follows it)."""
+
+    levels: dict = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        level = self.levels.get(str(getattr(value, "value", value)))
+        if level:
+            option["attrs"]["data-level"] = level
+        return option
+
+
 class RecordChoiceField(forms.ModelChoiceField):
+    widget = RecordSelect
+
     def label_from_instance(self, obj):
         return record_label(obj)
 
@@ -254,6 +269,9 @@ class ApplicationForm(forms.Form):
                     "invalid_choice": _("请选择您本人有效的执业注册。"),
                 },
             )
+            fields["record"].widget.levels = {
+                str(pk): level for pk, level in records.values_list("pk", "level")
+            }
         if kind == Kind.FILING_CANCEL:
             fields["filing"] = FilingChoiceField(
                 label=_("要取消的多执业机构备案"),

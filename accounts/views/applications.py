@@ -20,7 +20,7 @@ from docregsys.exceptions import TransitionRefused
 from docregsys.identity.normalize import normalize_text
 from institutions.models import Institution
 from registrations.guide import IN_PERSON, WANTS, guide_suggest
-from registrations.models import DOCTOR_KINDS, Attachment, Initiator, Kind, State
+from registrations.models import DOCTOR_KINDS, OPEN_STATES, Attachment, Initiator, Kind, State
 from registrations.rules import FORM, Person, application_refusals
 from registrations.selectors import application_events_of
 from registrations.services.applications import (
@@ -576,10 +576,7 @@ def reissue(request):
         for kind in REISSUE_KINDS
     ]
     open_ones = {
-        app.kind: app
-        for app in applications_of(user).filter(
-            kind__in=REISSUE_KINDS, state__in=EDITABLE + (State.SUBMITTED, State.AGREED)
-        )
+        app.kind: app for app in applications_of(user).filter(kind__in=REISSUE_KINDS, state__in=OPEN_STATES)
     }
     blocks = [
         {
