@@ -18,7 +18,12 @@ from registrations.models import Attachment, Kind
 from registrations.rules import Draft
 from registrations.services.applications import TEXT_LIMITS
 
-from ..selectors import applicant_extra_locations, applicant_filings, applicant_valid_records
+from ..selectors import (
+    applicant_extra_locations,
+    applicant_filings,
+    applicant_valid_records,
+    qualification_source,
+)
 
 SEARCH_MAX_LENGTH = 50
 EMPTY = [("", "——")]
@@ -391,8 +396,7 @@ class ApplicationForm(forms.Form):
 
     def draft(self) -> Draft:
         """The typed request (a valid form): the answers, and what follows from them."""
-        data = self.cleaned_data
-        return draft_for(self.kind, data)
+        return draft_for(self.kind, self.cleaned_data, doctor=self.doctor)
 
     def location_preview(self):
         """The 执业地点 the answers give, for the page to show (bound or initial data)."""
@@ -402,8 +406,14 @@ class ApplicationForm(forms.Form):
         return draft_for(self.kind, source).location
 
 
-def draft_for(kind: str, data: dict) -> Draft:
-    """A Draft from answers (cleaned data or an application's initial values), deriving the rest."""
+# The types whose request rests on a qualification of the requested level and category (the record
+# created or changed on approval carries its number).
+RESTS_ON_QUALIFICATION = (Kind.REGISTER, Kind.UPGRADE, Kind.CHANGE, Kind.MILITARY_IN)
+
+
+def draft_for(kind: str, data: dict, *, doctor=None) -> Draft:
+    """A Draft from answers (cleaned data or an application's initial values), deriving the rest: the
+    confirming institution, the level, the 执业地点 and (given the doctor) the qualification."""
     record = data.get("record")
     filing = data.get("filing")
     extra_location = data.get("extra_location")
@@ -429,6 +439,9 @@ def draft_for(kind: str, data: dict) -> Draft:
     else:
         category = record.category if record is not None else ""
     location = location_for(institution, level) if kind in HAS_LOCATION else None
+    qualification = exam_result = None
+    if doctor is not None and kind in RESTS_ON_QUALIFICATION:
+        qualification, exam_result = qualification_source(doctor, level=level, category=category)
     return Draft(
         kind=kind,
         institution=institution,
@@ -436,6 +449,8 @@ def draft_for(kind: str, data: dict) -> Draft:
         level=level,
         category=category,
         location=location,
+        qualification=qualification,
+        exam_result=exam_result,
         scopes=list(data.get("scopes") or []),
         filing=filing,
         extra_location=extra_location,

@@ -247,7 +247,11 @@ def apply(request):
 
 # The form field a rule's refusal belongs next to: the 执业地点 follows the institution; a missing
 # attachment (REG-6's 医师执业培训合格证书) goes by its file input.
-FIELD_MAP = {"location": "institution", **{k: attachment_field_name(k) for k in Attachment.Kind.values}}
+FIELD_MAP = {
+    "location": "institution",
+    "attachments": attachment_field_name(Attachment.Kind.TRAINING),
+    **{k: attachment_field_name(k) for k in Attachment.Kind.values},
+}
 
 
 def _refusal_field(name: str | None) -> str | None:
@@ -360,9 +364,14 @@ def apply_form(request, kind: str):
         refusals = [
             refusal
             for refusal in application_refusals(
-                person=person, draft=draft_for(kind, initial), stage=FORM, application_id=application_id
+                person=person,
+                draft=draft_for(kind, initial, doctor=user),
+                stage=FORM,
+                application_id=application_id,
             )
-            if refusal.field is None or initial.get(_refusal_field(refusal.field))
+            if refusal.field is None
+            or initial.get(_refusal_field(refusal.field))
+            or _refusal_field(refusal.field).startswith("file_")  # a material to upload: say so now
         ]
     upgrade_is_change = any(refusal.code == "upgrade_is_change" for refusal in refusals)
     chosen = form["institution"].value() if "institution" in form.fields else None

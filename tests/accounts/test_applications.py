@@ -212,6 +212,38 @@ def test_check_shows_the_failing_rules_without_saving(client, passer, x, assert_
     assert '<ul class="field-errors" id="id_institution_error"><li>该机构不在您可注册的地区。' in page
 
 
+def test_the_training_certificate_requirement_shows_before_filing_and_by_its_input(client, passer, x):
+    """REG-6: a refusal about the attachments (the 医师执业培训合格证书) is listed as soon as the form opens,
+    and after 提交 stands next to that file input."""
+
+    def training_rule(ctx):
+        if "training" in ctx.draft.attachment_kinds:
+            return None
+        return TransitionRefused(
+            "须上传《医师执业培训合格证书》。", code="training_required", field="attachments"
+        )
+
+    client.force_login(passer)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(rules.RULES, Kind.REGISTER, [rules.request_rule(training_rule)])
+        page = client.get(f"/accounts/apply/register/?institution={x.pk}").content.decode()
+        assert "您目前还不能提交此项申请" in page and "须上传《医师执业培训合格证书》。" in page
+        response = client.post("/accounts/apply/register/", register_post(x))
+        assert (
+            '<ul class="field-errors" id="id_file_training_error"><li>须上传《医师执业培训合格证书》。'
+            in (response.content.decode())
+        )
+        assert not Application.objects.exists()
+        response = client.post(
+            "/accounts/apply/register/", register_post(x, file_training=jpg("培训合格证书.jpg"))
+        )
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert application.attachments.get().kind == Attachment.Kind.TRAINING
+    # The record approval creates carries the qualification the 注册 rests on (the new passer's certificate).
+    assert application.qualification is not None and application.qualification.level == Level.PHYSICIAN
+
+
 def test_check_passes_when_no_rule_fails(client, passer, x):
     client.force_login(passer)
     response = client.post("/accounts/apply/register/", register_post(x, action="check"))
