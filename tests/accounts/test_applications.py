@@ -327,6 +327,15 @@ def test_too_long_text_is_refused_next_to_the_field(client, passer, x, assert_no
     assert 'id="id_statement_error"' in response.content.decode()
 
 
+def test_invisible_characters_are_refused_next_to_the_field(client, passer, x, assert_nothing_changed):
+    """The service's text check (NFKC, no zero-width or direction marks) lands next to its field."""
+    client.force_login(passer)
+    with assert_nothing_changed("zero-width"):
+        response = client.post("/accounts/apply/register/", register_post(x, statement="申请\u200b注册"))
+    assert response.status_code == 400
+    assert '<ul class="field-errors" id="id_statement_error"><li>含有看不见的特殊字符' in response.content.decode()
+
+
 def test_an_unknown_type_is_404_and_institution_types_are_not_offered(client, passer):
     client.force_login(passer)
     assert client.get("/accounts/apply/nothing/").status_code == 404
