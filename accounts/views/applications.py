@@ -388,6 +388,7 @@ def apply_form(request, kind: str):
             "application": application,
             "refusals": refusals if request.method == "GET" else [],
             "failed": request.method == "POST" and bool(form.errors),
+            "checking": request.method == "POST" and request.POST.get("action") == "check",
             "fixed_level": "physician" if kind == Kind.UPGRADE else "",
             "change_url": _form_url(Kind.CHANGE, institution=chosen) if upgrade_is_change else "",
             "location": form.location_preview(),

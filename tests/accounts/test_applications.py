@@ -208,6 +208,7 @@ def test_check_shows_the_failing_rules_without_saving(client, passer, x, assert_
         with assert_nothing_changed("检查"):
             response = client.post("/accounts/apply/register/", register_post(x, action="check"))
     page = response.content.decode()
+    assert "检查未通过" in page and "申请未能提交" not in page
     # The 执业地点 follows the institution: the refusal stands next to the institution picker.
     assert '<ul class="field-errors" id="id_institution_error"><li>该机构不在您可注册的地区。' in page
 
