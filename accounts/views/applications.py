@@ -500,7 +500,7 @@ def application(request, pk: int):
 def withdraw(request, pk: int):
     """撤回 (REG-4): a confirmation page, then the service; refused once the institution has acted."""
     found = get_object_or_404(applications_of(request.user).select_related("institution"), pk=pk)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             application_withdraw(

@@ -334,7 +334,10 @@ def test_invisible_characters_are_refused_next_to_the_field(client, passer, x, a
     with assert_nothing_changed("zero-width"):
         response = client.post("/accounts/apply/register/", register_post(x, statement="申请\u200b注册"))
     assert response.status_code == 400
-    assert '<ul class="field-errors" id="id_statement_error"><li>含有看不见的特殊字符' in response.content.decode()
+    assert (
+        '<ul class="field-errors" id="id_statement_error"><li>含有看不见的特殊字符'
+        in response.content.decode()
+    )
 
 
 def test_an_unknown_type_is_404_and_institution_types_are_not_offered(client, passer):
@@ -466,6 +469,36 @@ def test_another_doctors_application_is_404(client, passer, x, doctor_b):
         assert client.get(url).status_code == 404, url
     assert client.post(f"/accounts/applications/{application.pk}/withdraw/").status_code == 404
     assert client.post(f"/accounts/applications/{application.pk}/submit/").status_code == 404
+
+
+def test_what_the_institution_filed_about_the_doctor_shows_but_is_not_theirs_to_withdraw(
+    client, x, assert_nothing_changed
+):
+    """INS-10: an institution's 申请注销 about the doctor is in their 业务查询, read-only."""
+    from tests.factories import ApplicationFactory
+
+    doctor, record = registered_doctor(at=x)
+    filed_by_x = ApplicationFactory(
+        kind=Kind.DEREGISTER,
+        initiator="institution",
+        doctor=None,
+        real_name=doctor.real_name,
+        id_number_digest=doctor.id_number_digest,
+        institution=x,
+        record=record,
+        submitted=True,
+        state=State.AGREED,
+    )
+    client.force_login(doctor)
+    assert (
+        f'href="/accounts/applications/{filed_by_x.pk}/"'
+        in client.get("/accounts/applications/").content.decode()
+    )
+    page = client.get(f"/accounts/applications/{filed_by_x.pk}/").content.decode()
+    assert "医疗机构" in page and "撤回</a>" not in page and "修改</a>" not in page
+    with assert_nothing_changed("withdrawing the institution's filing"):
+        assert client.post(f"/accounts/applications/{filed_by_x.pk}/withdraw/").status_code == 400
+        assert client.post(f"/accounts/applications/{filed_by_x.pk}/submit/").status_code == 404
 
 
 def test_withdraw_asks_then_withdraws(client, passer, x):
