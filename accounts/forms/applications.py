@@ -18,7 +18,12 @@ from registrations.models import Attachment, Kind
 from registrations.rules import Draft
 from registrations.services.applications import TEXT_LIMITS
 
-from ..selectors import applicant_extra_locations, applicant_filings, applicant_valid_records
+from ..selectors import (
+    applicant_extra_locations,
+    applicant_filings,
+    applicant_valid_records,
+    qualification_source,
+)
 
 SEARCH_MAX_LENGTH = 50
 EMPTY = [("", "——")]
@@ -87,7 +92,22 @@ def record_label(record) -> str:
     )
 
 
+class RecordSelect(forms.Select):
+    """The record picker: each option carries its level (the 执业地点 of a 变更 follows it)."""
+
+    levels: dict = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        level = self.levels.get(str(getattr(value, "value", value)))
+        if level:
+            option["attrs"]["data-level"] = level
+        return option
+
+
 class RecordChoiceField(forms.ModelChoiceField):
+    widget = RecordSelect
+
     def label_from_instance(self, obj):
         return record_label(obj)
 
@@ -254,6 +274,9 @@ class ApplicationForm(forms.Form):
                     "invalid_choice": _("请选择您本人有效的执业注册。"),
                 },
             )
+            fields["record"].widget.levels = {
+                str(pk): level for pk, level in records.values_list("pk", "level")
+            }
         if kind == Kind.FILING_CANCEL:
             fields["filing"] = FilingChoiceField(
                 label=_("要取消的多执业机构备案"),
@@ -373,8 +396,7 @@ class ApplicationForm(forms.Form):
 
     def draft(self) -> Draft:
         """The typed request (a valid form): the answers, and what follows from them."""
-        data = self.cleaned_data
-        return draft_for(self.kind, data)
+        return draft_for(self.kind, self.cleaned_data, doctor=self.doctor)
 
     def location_preview(self):
         """The 执业地点 the answers give, for the page to show (bound or initial data)."""
@@ -384,8 +406,14 @@ class ApplicationForm(forms.Form):
         return draft_for(self.kind, source).location
 
 
-def draft_for(kind: str, data: dict) -> Draft:
-    """A Draft from answers (cleaned data or an application's initial values), deriving the rest."""
+# The types whose request rests on a qualification of the requested level and category (the record
+# created or changed on approval carries its number).
+RESTS_ON_QUALIFICATION = (Kind.REGISTER, Kind.UPGRADE, Kind.CHANGE, Kind.MILITARY_IN)
+
+
+def draft_for(kind: str, data: dict, *, doctor=None) -> Draft:
+    """A Draft from answers (cleaned data or an application's initial values), deriving the rest: the
+    confirming institution, the level, the 执业地点 and (given the doctor) the qualification."""
     record = data.get("record")
     filing = data.get("filing")
     extra_location = data.get("extra_location")
@@ -411,6 +439,9 @@ def draft_for(kind: str, data: dict) -> Draft:
     else:
         category = record.category if record is not None else ""
     location = location_for(institution, level) if kind in HAS_LOCATION else None
+    qualification = exam_result = None
+    if doctor is not None and kind in RESTS_ON_QUALIFICATION:
+        qualification, exam_result = qualification_source(doctor, level=level, category=category)
     return Draft(
         kind=kind,
         institution=institution,
@@ -418,6 +449,8 @@ def draft_for(kind: str, data: dict) -> Draft:
         level=level,
         category=category,
         location=location,
+        qualification=qualification,
+        exam_result=exam_result,
         scopes=list(data.get("scopes") or []),
         filing=filing,
         extra_location=extra_location,

@@ -20,7 +20,7 @@ from docregsys.exceptions import TransitionRefused
 from docregsys.identity.normalize import normalize_text
 from institutions.models import Institution
 from registrations.guide import IN_PERSON, WANTS, guide_suggest
-from registrations.models import DOCTOR_KINDS, Attachment, Initiator, Kind, State
+from registrations.models import DOCTOR_KINDS, OPEN_STATES, Attachment, Initiator, Kind, State
 from registrations.rules import FORM, Person, application_refusals
 from registrations.selectors import application_events_of
 from registrations.services.applications import (
@@ -247,7 +247,11 @@ def apply(request):
 
 # The form field a rule's refusal belongs next to: the 执业地点 follows the institution; a missing
 # attachment (REG-6's 医师执业培训合格证书) goes by its file input.
-FIELD_MAP = {"location": "institution", **{k: attachment_field_name(k) for k in Attachment.Kind.values}}
+FIELD_MAP = {
+    "location": "institution",
+    "attachments": attachment_field_name(Attachment.Kind.TRAINING),
+    **{k: attachment_field_name(k) for k in Attachment.Kind.values},
+}
 
 
 def _refusal_field(name: str | None) -> str | None:
@@ -360,9 +364,14 @@ def apply_form(request, kind: str):
         refusals = [
             refusal
             for refusal in application_refusals(
-                person=person, draft=draft_for(kind, initial), stage=FORM, application_id=application_id
+                person=person,
+                draft=draft_for(kind, initial, doctor=user),
+                stage=FORM,
+                application_id=application_id,
             )
-            if refusal.field is None or initial.get(_refusal_field(refusal.field))
+            if refusal.field is None
+            or initial.get(_refusal_field(refusal.field))
+            or _refusal_field(refusal.field).startswith("file_")  # a material to upload: say so now
         ]
     upgrade_is_change = any(refusal.code == "upgrade_is_change" for refusal in refusals)
     chosen = form["institution"].value() if "institution" in form.fields else None
@@ -379,6 +388,7 @@ def apply_form(request, kind: str):
             "application": application,
             "refusals": refusals if request.method == "GET" else [],
             "failed": request.method == "POST" and bool(form.errors),
+            "checking": request.method == "POST" and request.POST.get("action") == "check",
             "fixed_level": "physician" if kind == Kind.UPGRADE else "",
             "change_url": _form_url(Kind.CHANGE, institution=chosen) if upgrade_is_change else "",
             "location": form.location_preview(),
@@ -490,7 +500,7 @@ def application(request, pk: int):
 def withdraw(request, pk: int):
     """撤回 (REG-4): a confirmation page, then the service; refused once the institution has acted."""
     found = get_object_or_404(applications_of(request.user).select_related("institution"), pk=pk)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             application_withdraw(
@@ -576,10 +586,7 @@ def reissue(request):
         for kind in REISSUE_KINDS
     ]
     open_ones = {
-        app.kind: app
-        for app in applications_of(user).filter(
-            kind__in=REISSUE_KINDS, state__in=EDITABLE + (State.SUBMITTED, State.AGREED)
-        )
+        app.kind: app for app in applications_of(user).filter(kind__in=REISSUE_KINDS, state__in=OPEN_STATES)
     }
     blocks = [
         {

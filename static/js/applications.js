@@ -22,16 +22,25 @@
 
     var institution = form.querySelector("select[name=institution]");
     var level = form.querySelector("select[name=level]");
+    var record = form.querySelector("select[name=record]");
     var output = form.querySelector("output[data-location]");
-    if (institution && output && (level || output.getAttribute("data-level"))) {
+    if (institution && output) {
+      // The level: asked (注册, 军队变更入), fixed (助师升医师) or the chosen record's (变更).
+      var levelNow = function () {
+        if (level) { return level.value; }
+        if (output.getAttribute("data-level")) { return output.getAttribute("data-level"); }
+        var picked = record && record.options[record.selectedIndex];
+        return picked ? picked.getAttribute("data-level") : "";
+      };
       var showLocation = function () {
         var option = institution.options[institution.selectedIndex];
-        var chosenLevel = level ? level.value : output.getAttribute("data-level");
+        var chosenLevel = levelNow();
         if (!option || !option.getAttribute("data-county") || !chosenLevel) { return; }
         output.textContent = option.getAttribute(chosenLevel === "assistant" ? "data-county" : "data-province");
       };
       institution.addEventListener("change", showLocation);
       if (level) { level.addEventListener("change", showLocation); }
+      if (record) { record.addEventListener("change", showLocation); }
       showLocation();
     }
   });

@@ -208,8 +208,41 @@ def test_check_shows_the_failing_rules_without_saving(client, passer, x, assert_
         with assert_nothing_changed("检查"):
             response = client.post("/accounts/apply/register/", register_post(x, action="check"))
     page = response.content.decode()
+    assert "检查未通过" in page and "申请未能提交" not in page
     # The 执业地点 follows the institution: the refusal stands next to the institution picker.
     assert '<ul class="field-errors" id="id_institution_error"><li>该机构不在您可注册的地区。' in page
+
+
+def test_the_training_certificate_requirement_shows_before_filing_and_by_its_input(client, passer, x):
+    """REG-6: a refusal about the attachments (the 医师执业培训合格证书) is listed as soon as the form opens,
+    and after 提交 stands next to that file input."""
+
+    def training_rule(ctx):
+        if "training" in ctx.draft.attachment_kinds:
+            return None
+        return TransitionRefused(
+            "须上传《医师执业培训合格证书》。", code="training_required", field="attachments"
+        )
+
+    client.force_login(passer)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(rules.RULES, Kind.REGISTER, [rules.request_rule(training_rule)])
+        page = client.get(f"/accounts/apply/register/?institution={x.pk}").content.decode()
+        assert "您目前还不能提交此项申请" in page and "须上传《医师执业培训合格证书》。" in page
+        response = client.post("/accounts/apply/register/", register_post(x))
+        assert (
+            '<ul class="field-errors" id="id_file_training_error"><li>须上传《医师执业培训合格证书》。'
+            in (response.content.decode())
+        )
+        assert not Application.objects.exists()
+        response = client.post(
+            "/accounts/apply/register/", register_post(x, file_training=jpg("培训合格证书.jpg"))
+        )
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert application.attachments.get().kind == Attachment.Kind.TRAINING
+    # The record approval creates carries the qualification the 注册 rests on (the new passer's certificate).
+    assert application.qualification is not None and application.qualification.level == Level.PHYSICIAN
 
 
 def test_check_passes_when_no_rule_fails(client, passer, x):
@@ -293,6 +326,18 @@ def test_too_long_text_is_refused_next_to_the_field(client, passer, x, assert_no
         response = client.post("/accounts/apply/register/", register_post(x, statement="长" * 501))
     assert response.status_code == 400
     assert 'id="id_statement_error"' in response.content.decode()
+
+
+def test_invisible_characters_are_refused_next_to_the_field(client, passer, x, assert_nothing_changed):
+    """The service's text check (NFKC, no zero-width or direction marks) lands next to its field."""
+    client.force_login(passer)
+    with assert_nothing_changed("zero-width"):
+        response = client.post("/accounts/apply/register/", register_post(x, statement="申请\u200b注册"))
+    assert response.status_code == 400
+    assert (
+        '<ul class="field-errors" id="id_statement_error"><li>含有看不见的特殊字符'
+        in response.content.decode()
+    )
 
 
 def test_an_unknown_type_is_404_and_institution_types_are_not_offered(client, passer):
@@ -424,6 +469,36 @@ def test_another_doctors_application_is_404(client, passer, x, doctor_b):
         assert client.get(url).status_code == 404, url
     assert client.post(f"/accounts/applications/{application.pk}/withdraw/").status_code == 404
     assert client.post(f"/accounts/applications/{application.pk}/submit/").status_code == 404
+
+
+def test_what_the_institution_filed_about_the_doctor_shows_but_is_not_theirs_to_withdraw(
+    client, x, assert_nothing_changed
+):
+    """INS-10: an institution's 申请注销 about the doctor is in their 业务查询, read-only."""
+    from tests.factories import ApplicationFactory
+
+    doctor, record = registered_doctor(at=x)
+    filed_by_x = ApplicationFactory(
+        kind=Kind.DEREGISTER,
+        initiator="institution",
+        doctor=None,
+        real_name=doctor.real_name,
+        id_number_digest=doctor.id_number_digest,
+        institution=x,
+        record=record,
+        submitted=True,
+        state=State.AGREED,
+    )
+    client.force_login(doctor)
+    assert (
+        f'href="/accounts/applications/{filed_by_x.pk}/"'
+        in client.get("/accounts/applications/").content.decode()
+    )
+    page = client.get(f"/accounts/applications/{filed_by_x.pk}/").content.decode()
+    assert "医疗机构" in page and "撤回</a>" not in page and "修改</a>" not in page
+    with assert_nothing_changed("withdrawing the institution's filing"):
+        assert client.post(f"/accounts/applications/{filed_by_x.pk}/withdraw/").status_code == 400
+        assert client.post(f"/accounts/applications/{filed_by_x.pk}/submit/").status_code == 404
 
 
 def test_withdraw_asks_then_withdraws(client, passer, x):

@@ -122,3 +122,35 @@ def test_a_refused_registration_shows_the_reasons_next_to_the_fields_on_a_phone(
     screenshot(page, "applications-form-refused-phone")
     assert no_horizontal_scroll(page)
     assert not Application.objects.exists()
+
+
+def test_the_pages_at_desktop_width(live_server, page, screenshot, settings, tmp_path):
+    """The same pages at 1280 px, for a person to look at: the guide's answer, a 变更 form, the list."""
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+    from registrations.services.applications import application_file
+    from tests.applications import registered_doctor, registration_draft
+
+    x = personas.institution(personas.X)
+    scope("内科专业")
+    doctor, _record = registered_doctor(at=x)
+    other = new_passer(real_name="周二")
+    application_file(doctor=other, draft=registration_draft(institution=x))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, live_server, doctor)
+    page.goto(live_server.url + f"/accounts/apply/?want=also&institution={x.pk}&action=guide")
+    expect(page.get_by_role("heading", name="建议办理：多执业机构备案")).to_be_visible()
+    screenshot(page, "applications-guide-desktop")
+    page.goto(live_server.url + "/accounts/apply/change/")
+    expect(page.get_by_role("heading", name="申请表")).to_be_visible()
+    expect(page.locator("output[data-location]")).to_have_text("选择医疗机构后确定")
+    page.get_by_label("搜索医疗机构").fill("芙蓉")
+    page.get_by_role("button", name="搜索机构").click()
+    page.get_by_label("拟执业机构（变更后的主要执业机构）").select_option(
+        label=f"芙蓉医院（{x.registration_number}）"
+    )
+    # A 执业医师's record: the new location is the institution's province.
+    expect(page.locator("output[data-location]")).to_have_text("湖南省")
+    screenshot(page, "applications-change-form-desktop")
+    page.goto(live_server.url + "/accounts/reissue/")
+    expect(page.get_by_role("heading", name="申领电子证照")).to_be_visible()
+    screenshot(page, "applications-reissue-desktop")

@@ -289,8 +289,9 @@ def test_home_query_count_is_constant(client, doctor_with, django_assert_num_que
     """ACC-8 acceptance: the home page's query count does not grow with the records."""
     client.force_login(doctor_with(n))
     # 1 session, 2 user, 3 certificates, 4 passed exams, 5 practice records (location, institution and
-    # authority joined), 6 scopes prefetch, 7 announcements. The menu reads nothing (context processor).
-    with django_assert_num_queries(7):
+    # authority joined), 6 scopes prefetch, 7 open applications (您有N件业务正在办理), 8 announcements.
+    # The menu reads nothing (context processor).
+    with django_assert_num_queries(8):
         response = client.get("/")
     assert response.content.decode().count("执业地点：") == n
 

@@ -17,8 +17,8 @@ def labels(client, path="/"):
 
 
 def test_activated_doctor_gets_the_seed_menu_in_order(client):
-    """ACC-8: 首页, 资格信息, 执业信息, 考核信息, 信息维护 (REG-8), 安全设置, 资格补改指南, 帮助中心 — later
-    issues add the rest."""
+    """ACC-8: 首页, 资格信息, 执业信息, 考核信息, 信息维护 (REG-8), 业务申请, 业务查询, 证书补办 (issue 10),
+    安全设置, 资格补改指南, 帮助中心."""
     client.force_login(UserFactory(activated=True))
     assert labels(client) == [
         "首页",
@@ -26,6 +26,9 @@ def test_activated_doctor_gets_the_seed_menu_in_order(client):
         "执业信息",
         "考核信息",
         "信息维护",
+        "业务申请",
+        "业务查询",
+        "证书补办",
         "安全设置",
         "资格补改指南",
         "帮助中心",
