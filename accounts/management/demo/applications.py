@@ -31,8 +31,18 @@ def _resident_id(region: str, birth: str, seq: str) -> str:
     return body + ric.calc_check_digit(body + "0")
 
 
-def _scope(name: str) -> PracticeScope | None:
-    return PracticeScope.objects.filter(category=Category.CLINICAL, name=name).first()
+# The two scopes the demo names, with load_reference's codes (fixtures/reference/practice_scopes.csv): created
+# here when the reference lists were not loaded (the tests load regions only), found otherwise.
+SCOPE_CODES = {"内科专业": "11", "外科专业": "12"}
+
+
+def _scope(name: str) -> PracticeScope:
+    found = PracticeScope.objects.filter(category=Category.CLINICAL, name=name).first()
+    if found is None:
+        found, _created = PracticeScope.objects.get_or_create(
+            code=SCOPE_CODES[name], defaults={"name": name, "category": Category.CLINICAL}
+        )
+    return found
 
 
 def _doctor(command, username, real_name, id_number, phone) -> User:
@@ -106,7 +116,7 @@ def _registration(institution, certificate) -> Draft:
         level=Level.PHYSICIAN,
         category=Category.CLINICAL,
         location=province,
-        scopes=[scope for scope in [_scope("内科专业")] if scope],
+        scopes=[_scope("内科专业")],
         qualification=certificate,
         statement="新考试通过人员首次注册",
     )
@@ -141,8 +151,7 @@ def load(command) -> None:
                 )
                 record.set_id_number(id_number)
                 record.save()
-                if scope := _scope("内科专业"):
-                    record.scopes.set([scope])
+                record.scopes.set([_scope("内科专业")])
             draft = Draft(
                 kind=Kind.CHANGE,
                 institution=institution,
@@ -150,7 +159,7 @@ def load(command) -> None:
                 level=record.level,
                 category=record.category,
                 location=record.location,
-                scopes=[scope for scope in [_scope("外科专业")] if scope],
+                scopes=[_scope("外科专业")],
                 statement="变更执业范围",
             )
         else:
