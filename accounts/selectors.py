@@ -246,7 +246,6 @@ def mask_activation_code(code: str | None) -> str:
     return f"{code[:2]}...{code[-1:]}"
 
 
-
 @dataclass
 class ActivationRow:
     """One line of 医师账户激活 (INS-4): the doctor, their latest code (masked) and what the officer may do."""
@@ -487,27 +486,6 @@ def applicant_extra_locations(user: User) -> QuerySet[ExtraLocation]:
         record__real_name=user.real_name,
         state=ExtraLocation.State.VALID,
     ).select_related("institution", "location")
-
-
-def qualification_source(user: User, *, level: str, category: str):
-    """(certificate, exam result) an application of this level and category rests on: the doctor's
-    certificate when there is one, else their passing exam result (a new passer). The same reading as the
-    rules' ``qualification_source_for`` (issue 10), which can replace it once both are in one tree."""
-    if not (user.id_number_digest and level and category):
-        return None, None
-    certificate = QualificationCertificate.objects.filter(
-        id_number_digest=user.id_number_digest, real_name=user.real_name, level=level, category=category
-    ).first()
-    if certificate is not None:
-        return certificate, None
-    exam = ExamResult.objects.filter(
-        id_number_digest=user.id_number_digest,
-        real_name=user.real_name,
-        passed=True,
-        exam_category__level=level,
-        exam_category__category=category,
-    ).first()
-    return None, exam
 
 
 def applications_of(user: User) -> QuerySet[Application]:

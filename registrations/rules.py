@@ -378,6 +378,52 @@ def qualification_source_for(*, person: Person, level: str, category: str):
     return None, exam
 
 
+# The types that ask where to practise: their 执业地点 follows the institution and the level (REG-1), and the
+# record the approval creates or changes carries the qualification they rest on.
+HAS_LOCATION = (Kind.REGISTER, Kind.UPGRADE, Kind.CHANGE, Kind.MILITARY_IN)
+RESTS_ON_QUALIFICATION = HAS_LOCATION
+# The types confirmed by the main institution of the record they act on (filing and 多地点 cancellations:
+# the institution of the filing / extra location).
+ACTS_ON_RECORD = (Kind.DEREGISTER, Kind.TO_MILITARY, Kind.REISSUE, Kind.E_CERTIFICATE)
+
+
+def draft_complete(
+    draft: Draft, *, person: Person | None = None, given: frozenset | set = frozenset()
+) -> Draft:
+    """Fill in what the type implies and the doctor is never asked (the form and the API share this):
+    the confirming institution of what the application acts on, the record's level, category and scopes
+    for 升执业 / 变更 (unless `given`), the 执业地点, and (given the person) the qualification it rests on."""
+    record = draft.record
+    if record is not None and draft.kind in (Kind.UPGRADE, Kind.CHANGE):
+        if "category" not in given and not draft.category:
+            draft.category = record.category
+        if "level" not in given and not draft.level:
+            draft.level = Level.PHYSICIAN if draft.kind == Kind.UPGRADE else record.level
+        if "scopes" not in given and not draft.scopes:
+            draft.scopes = list(record.scopes.all())
+        if "institution" not in given and draft.institution is None:
+            draft.institution = record.main_institution
+    if draft.kind == Kind.UPGRADE:
+        draft.level = Level.PHYSICIAN
+    if draft.institution is None:
+        if draft.kind == Kind.FILING_CANCEL and draft.filing is not None:
+            draft.institution = draft.filing.institution
+        elif draft.kind == Kind.LOCATION_CANCEL and draft.extra_location is not None:
+            draft.institution = draft.extra_location.institution
+        elif draft.kind in ACTS_ON_RECORD and record is not None:
+            draft.institution = record.main_institution
+    if draft.kind in HAS_LOCATION:
+        draft.location = (
+            location_for(institution=draft.institution, level=draft.level) if draft.level else None
+        )
+    if person is not None and draft.kind in RESTS_ON_QUALIFICATION and draft.qualification is None:
+        if draft.exam_result is None and draft.level and draft.category:
+            draft.qualification, draft.exam_result = qualification_source_for(
+                person=person, level=draft.level, category=draft.category
+            )
+    return draft
+
+
 def add_years(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)

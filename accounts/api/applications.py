@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 from docregsys.exceptions import TransitionRefused
 from docregsys.identity.normalize import has_invisible, normalize_text
 from docregsys.openapi import refusals
-from docregsys.reference.models import Category, DeregistrationReason, Level, PracticeScope, Region
+from docregsys.reference.models import Category, DeregistrationReason, Level, PracticeScope
 from institutions.models import Institution
 from qualifications.models import ExamResult, QualificationCertificate
 from registrations.explanations import EXPLANATIONS
@@ -38,7 +38,15 @@ from registrations.models import (
     MultiInstitutionFiling,
     State,
 )
-from registrations.rules import FORM, Context, Draft, Person, application_refusals, institution_required
+from registrations.rules import (
+    FORM,
+    Context,
+    Draft,
+    Person,
+    application_refusals,
+    draft_complete,
+    institution_required,
+)
 from registrations.selectors import application_events_of, application_list_for, practice_records_for_digest
 from registrations.services.applications import (
     REASON_MAX_LENGTH,
@@ -406,59 +414,7 @@ class DoctorDraftInputSerializer(serializers.Serializer):
         given = set(data)
         for name, value in data.items():
             setattr(draft, name, value)
-        _fill_implied(draft, given)
-        if draft.kind in RESTS_ON_QUALIFICATION and not given & {"qualification", "exam_result"}:
-            draft.qualification, draft.exam_result = self._qualification_source(draft.level, draft.category)
-        return draft
-
-    def _qualification_source(self, level: str, category: str):
-        """(certificate, exam result) the request rests on: the doctor's certificate of this level and category,
-        else their passing exam result (a new passer). The rules' reading (``qualification_source_for``)."""
-        if not (level and category):
-            return None, None
-        reach = self._reach()
-        certificate = reach["qualification"].filter(level=level, category=category).first()
-        if certificate is not None:
-            return certificate, None
-        exam = reach["exam_result"].filter(exam_category__level=level, exam_category__category=category)
-        return None, exam.first()
-
-
-# The types whose request rests on a qualification of the requested level and category: the record the
-# approval creates or changes carries its number (registrations.services.effects).
-RESTS_ON_QUALIFICATION = (Kind.REGISTER, Kind.UPGRADE, Kind.CHANGE, Kind.MILITARY_IN)
-
-
-def _fill_implied(draft: Draft, given: set) -> None:
-    """What the type implies when the body leaves it out (see DoctorDraftInputSerializer)."""
-    record = draft.record
-    if record is not None and draft.kind in (Kind.UPGRADE, Kind.CHANGE):
-        if "category" not in given and not draft.category:
-            draft.category = record.category
-        if "level" not in given and not draft.level:
-            draft.level = Level.PHYSICIAN if draft.kind == Kind.UPGRADE else record.level
-        if "scopes" not in given and not draft.scopes:
-            draft.scopes = list(record.scopes.all())
-        if "institution" not in given and draft.institution is None:
-            draft.institution = record.main_institution
-    if draft.institution is None:
-        if draft.kind == Kind.FILING_CANCEL and draft.filing is not None:
-            draft.institution = draft.filing.institution
-        elif draft.kind == Kind.LOCATION_CANCEL and draft.extra_location is not None:
-            draft.institution = draft.extra_location.institution
-        elif draft.kind in (Kind.DEREGISTER, Kind.TO_MILITARY, Kind.REISSUE, Kind.E_CERTIFICATE) and record:
-            draft.institution = record.main_institution
-    if draft.kind in (Kind.REGISTER, Kind.UPGRADE, Kind.CHANGE, Kind.MILITARY_IN):
-        draft.location = _location_for(draft.institution, draft.level)
-
-
-def _location_for(institution, level: str):
-    """REG-1: a 执业医师's location is the institution's province, an assistant's its county."""
-    if institution is None or not level:
-        return None
-    if level == Level.ASSISTANT:
-        return institution.region
-    return Region.objects.filter(code=institution.region_id[:2] + "0000").first()
+        return draft_complete(draft, person=Person.of_user(self.doctor), given=given)
 
 
 def _require_institution(draft: Draft) -> None:

@@ -15,14 +15,13 @@ from docregsys.identity.validators import ATTACHMENT_MAX_BYTES, validate_attachm
 from docregsys.reference.models import Category, DeregistrationReason, Level, PracticeScope, Region
 from institutions.models import Institution
 from registrations.models import Attachment, Kind
-from registrations.rules import Draft
+from registrations.rules import HAS_LOCATION, Draft, Person, draft_complete
 from registrations.services.applications import TEXT_LIMITS
 
 from ..selectors import (
     applicant_extra_locations,
     applicant_filings,
     applicant_valid_records,
-    qualification_source,
 )
 
 SEARCH_MAX_LENGTH = 50
@@ -44,7 +43,6 @@ ASKS_CATEGORY = (Kind.REGISTER, Kind.UPGRADE, Kind.CHANGE, Kind.MILITARY_IN)
 ASKS_SCOPES = (Kind.REGISTER, Kind.UPGRADE, Kind.CHANGE, Kind.FILING, Kind.MILITARY_IN)
 ASKS_MILITARY_UNIT = (Kind.MILITARY_IN, Kind.TO_MILITARY)
 # The 执业地点 follows the institution (province for a 执业医师, county for an assistant): shown, not asked.
-HAS_LOCATION = (Kind.REGISTER, Kind.UPGRADE, Kind.CHANGE, Kind.MILITARY_IN)
 
 A = Attachment.Kind
 ATTACHMENTS = {
@@ -71,15 +69,6 @@ def attachment_kinds(kind: str) -> tuple[str, ...]:
 
 def attachment_field_name(attachment_kind: str) -> str:
     return f"file_{attachment_kind}"
-
-
-def location_for(institution, level: str):
-    """The 执业地点 an institution gives (REG-1): its county for an assistant, its province for a 执业医师."""
-    if institution is None or not level:
-        return None
-    if level == Level.ASSISTANT:
-        return institution.region
-    return Region.objects.filter(code=institution.region_id[:2] + "0000").first()
 
 
 def record_label(record) -> str:
@@ -406,57 +395,27 @@ class ApplicationForm(forms.Form):
         return draft_for(self.kind, source).location
 
 
-# The types whose request rests on a qualification of the requested level and category (the record
-# created or changed on approval carries its number).
-RESTS_ON_QUALIFICATION = (Kind.REGISTER, Kind.UPGRADE, Kind.CHANGE, Kind.MILITARY_IN)
-
-
 def draft_for(kind: str, data: dict, *, doctor=None) -> Draft:
-    """A Draft from answers (cleaned data or an application's initial values), deriving the rest: the
-    confirming institution, the level, the 执业地点 and (given the doctor) the qualification."""
-    record = data.get("record")
-    filing = data.get("filing")
-    extra_location = data.get("extra_location")
-    institution = data.get("institution")
-    if kind not in ASKS_INSTITUTION:
-        # The confirming institution follows from what the application acts on.
-        if filing is not None:
-            institution = filing.institution
-        elif extra_location is not None:
-            institution = extra_location.institution
-        elif record is not None:
-            institution = record.main_institution
-        else:
-            institution = None
-    if kind == Kind.UPGRADE:
-        level = Level.PHYSICIAN
-    elif kind in ASKS_LEVEL:
-        level = data.get("level") or ""
-    else:
-        level = record.level if record is not None else ""
-    if kind in ASKS_CATEGORY:
-        category = data.get("category") or ""
-    else:
-        category = record.category if record is not None else ""
-    location = location_for(institution, level) if kind in HAS_LOCATION else None
-    qualification = exam_result = None
-    if doctor is not None and kind in RESTS_ON_QUALIFICATION:
-        qualification, exam_result = qualification_source(doctor, level=level, category=category)
-    return Draft(
+    """A Draft from answers (cleaned data or an application's initial values); the rest is derived by
+    ``registrations.rules.draft_complete`` (institution, level, 执业地点 and, given the doctor, the qualification)."""
+    level = data.get("level") or "" if kind in ASKS_LEVEL else ""
+    draft = Draft(
         kind=kind,
-        institution=institution,
-        record=record,
+        institution=data.get("institution") if kind in ASKS_INSTITUTION else None,
+        record=data.get("record"),
         level=level,
-        category=category,
-        location=location,
-        qualification=qualification,
-        exam_result=exam_result,
+        category=data.get("category") or "" if kind in ASKS_CATEGORY else "",
         scopes=list(data.get("scopes") or []),
-        filing=filing,
-        extra_location=extra_location,
+        filing=data.get("filing"),
+        extra_location=data.get("extra_location"),
         deregistration_reason=data.get("deregistration_reason"),
         military_unit=data.get("military_unit") or "",
         statement=data.get("statement") or "",
+    )
+    if kind not in (Kind.UPGRADE, Kind.CHANGE) and kind not in ASKS_LEVEL and draft.record is not None:
+        draft.level, draft.category = draft.record.level, draft.record.category
+    return draft_complete(
+        draft, person=Person.of_user(doctor) if doctor is not None else None, given={"institution", "scopes"}
     )
 
 

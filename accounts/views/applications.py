@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -22,7 +21,7 @@ from institutions.models import Institution
 from registrations.guide import IN_PERSON, WANTS, guide_suggest
 from registrations.models import DOCTOR_KINDS, OPEN_STATES, Attachment, Initiator, Kind, State
 from registrations.rules import FORM, Person, application_refusals
-from registrations.selectors import application_events_of
+from registrations.selectors import application_events_of, institution_options_for
 from registrations.services.applications import (
     MOVES,
     ApplicationRefused,
@@ -51,6 +50,7 @@ from ..selectors import (
     applicant_valid_records,
     applications_of,
     assessments_for,
+    practice_records_for,
 )
 from ..services.applications import application_apply
 
@@ -139,20 +139,15 @@ DEREGISTRATION_GROUNDS = (
 REISSUE_KINDS = (Kind.REISSUE, Kind.E_CERTIFICATE)
 
 
-def institution_options(*, query: str, kind: str | None = None, limit: int = 20) -> list[Institution]:
-    """The institution picker's results: active institutions whose name or 登记号 contains the query.
-
-    A stand-in kept in one place: ``registrations.selectors.institution_options_for`` (pinyin initials,
-    regions that fit the type) replaces it when it lands.
-    """
+def institution_options(*, user, query: str, kind: str | None = None, limit: int = 20) -> list[Institution]:
+    """The institution picker's results: name, 登记号 or pinyin initials, in regions that fit the type."""
     query = normalize_text(query or "").strip()
     if not query:
         return []
     return list(
-        Institution.objects.filter(is_active=True)
-        .filter(Q(name__icontains=query) | Q(registration_number__icontains=query))
-        .select_related("region")
-        .order_by("name", "pk")[:limit]
+        institution_options_for(
+            kind=kind or Kind.REGISTER, person_records=practice_records_for(user), query=query, limit=limit
+        ).select_related("region")
     )
 
 
@@ -197,7 +192,7 @@ def apply(request):
     user = request.user
     wants = _wants_for(user)
     query = normalize_text(request.GET.get("q", ""))[:50].strip()
-    options = institution_options(query=query)
+    options = institution_options(user=user, query=query)
     searching = request.GET.get("action") == "search" or "want" not in request.GET
     guidance = None
     if searching:
@@ -304,7 +299,7 @@ def apply_form(request, kind: str):
         )
     search = InstitutionSearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_bound and search.is_valid() else ""
-    options = institution_options(query=query, kind=kind)
+    options = institution_options(user=user, query=query, kind=kind)
     person = Person.of_user(user)
     refusals = []
     status = 200
