@@ -146,14 +146,14 @@ PATH_D_KINDS = ("register", "change")
 
 
 def may_file_before_activation(user) -> bool:
-    """ACC-5d: an unactivated doctor who passed the qualification check (医师信息校验) but whom no record
-    lets activate by path a, b or c may file 注册 and 变更 now; the approval activates the account.
+    """ACC-5d: an unactivated doctor who passed the qualification check (医师信息校验) and holds no valid practice
+    registration here may file 注册 and 变更 now; the approval activates the account.
 
-    "From a region without e-registration" is read off our records: the check passed (``checked_at``), yet
-    there is no valid practice record here (path a), no qualification certificate (path b) and no passing
-    exam result (path c) — what is left is a registration that ended or moved away (变更出, 注销, 军队 …)
-    from a system that holds no more about this doctor. Remembered on the user object for the request
-    (the menu asks on every page).
+    A doctor from a region without e-registration has nothing here an institution could issue a code for
+    (path a); whatever else our records hold (a certificate, a passing result, a registration that ended),
+    path d is open beside b and c, as the activation page says (``ActivationRoute.paths``): the demo's
+    zhaoxue01 holds a 西藏 certificate and files 注册 at once. Whether the filing succeeds is the rules'
+    answer. Remembered on the user object for the request (the menu asks on every page).
     """
     cached = getattr(user, "_may_file_before_activation", None)
     if cached is not None:
@@ -164,7 +164,7 @@ def may_file_before_activation(user) -> bool:
         and not user.is_activated
         and user.checked_at is not None
         and user.id_number_digest
-        and activation_route_for(user=user).path is None
+        and activation_route_for(user=user).path != ActivationPath.INSTITUTION_CODE
     )
     user._may_file_before_activation = answer
     return answer

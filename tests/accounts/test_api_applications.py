@@ -30,6 +30,7 @@ from tests.factories import (
     ApplicationFactory,
     DoctorFactory,
     InstitutionFactory,
+    OfficerFactory,
     PracticeRecordFactory,
     make_resident_id,
 )
@@ -446,13 +447,24 @@ def test_path_d_files_registration_and_change_only(x):
     assert "not_activated" in [r["code"] for r in body["refusals"]] and not body["may_file"]
 
 
-def test_a_new_passer_not_yet_activated_activates_first(x):
-    """ACC-5b/c before d: a certificate or a passing result lets the doctor activate, so they do that first."""
+def test_a_new_passer_not_yet_activated_may_file_and_is_activated_by_the_approval(x):
+    """ACC-5d beside b/c: a new passer (certificate and passing result) files 注册 before activating;
+    the approval activates the account."""
+    from approvals.services import application_approve
+    from registrations.services.applications import application_agree
+    from tests.applications import reviewer_for
+
     scope("内科专业")
+    authority = route(x)
     doctor = new_passer(activated=False)
-    assert not may_file_before_activation(doctor)
+    assert may_file_before_activation(doctor)
     response = post(client_for(doctor), API, register_body(x))
-    assert response.status_code == 403 and codes(response) == ["not_activated"]
+    assert response.status_code == 201, response.json()
+    officer = OfficerFactory(institution=x)
+    application_agree(officer=officer, application_id=response.json()["id"])
+    application_approve(reviewer=reviewer_for(authority), application_id=response.json()["id"])
+    doctor.refresh_from_db()
+    assert doctor.is_activated and doctor.activation_path == "approval"
 
 
 def test_an_unchecked_doctor_may_not_file_before_activation():

@@ -34,7 +34,7 @@ def returning_doctor():
 
 
 def test_the_predicate_reads_the_records(returning_doctor, unactivated_doctor, doctor_a):
-    """ACC-5d holds for a checked doctor no path a/b/c fits; not before the check, not with a path, not once active."""
+    """ACC-5d holds for a checked doctor without a valid record here; not before the check, not once active."""
     assert may_file_before_activation(returning_doctor)
     assert not may_file_before_activation(unactivated_doctor)  # not checked yet
     assert not may_file_before_activation(doctor_a)  # activated
@@ -42,7 +42,7 @@ def test_the_predicate_reads_the_records(returning_doctor, unactivated_doctor, d
         real_name="周证", id_number=make_resident_id("430102", "19840505", "117"), phone_verified=True
     )
     CertificateFactory(real_name="周证", id_number=with_certificate.id_number)
-    assert not may_file_before_activation(with_certificate)  # path b is theirs
+    assert may_file_before_activation(with_certificate)  # path b or d: both are theirs
 
 
 def test_the_menu_lists_business_before_activation(client, returning_doctor):
