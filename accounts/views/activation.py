@@ -11,7 +11,7 @@ from docregsys.exceptions import TransitionRefused
 
 from ..decorators import doctor_required
 from ..forms.activation import FORMS
-from ..selectors import activation_route_for
+from ..selectors import activation_route_for, may_file_before_activation
 from ..services.activation import (
     account_activate_with_certificate,
     account_activate_with_code,
@@ -57,6 +57,7 @@ def activation(request):
         may_try=may_try,
         route=route,
         form=form,
+        may_file=may_file_before_activation(user),
     )
     return render(request, "accounts/activation/page.html", context)
 

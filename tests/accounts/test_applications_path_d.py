@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from accounts.selectors import may_file_before_activation
 from registrations.models import PracticeRecord
@@ -100,3 +101,10 @@ def test_a_path_d_doctor_files_a_registration_the_rules_decide(client, returning
     )
     assert response.status_code == 302
     assert Application.objects.get(doctor=returning_doctor).state == "draft"
+
+
+def test_the_activation_page_leads_a_path_d_doctor_to_the_applications(client, returning_doctor):
+    """ACC-5d: 医师账户激活 links 业务申请 and 业务查询 for a doctor who may file before activation."""
+    client.force_login(returning_doctor)
+    page = client.get(reverse("accounts:activation")).content.decode()
+    assert reverse("accounts:apply") in page and reverse("accounts:applications") in page
