@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from docregsys.reference.models import Category, DeregistrationReason, FilingReason, Level, PracticeScope
@@ -21,12 +22,12 @@ from docregsys.reference.models import Category, DeregistrationReason, FilingRea
 class Kind(models.TextChoices):
     """业务类型: seed 002 §2.4's nine, REG-9's two and the institution's own (INS-10, REG-3)."""
 
-    REGISTER = "register", _("注册")
+    REGISTER = "register", pgettext_lazy("business type", "注册")
     UPGRADE = "upgrade", _("助理医师升执业医师")
     MILITARY_IN = "military_in", _("军队变更入")
     TO_MILITARY = "to_military", _("变更到军队")
     CHANGE = "change", _("变更")
-    DEREGISTER = "deregister", _("注销")
+    DEREGISTER = "deregister", pgettext_lazy("business type", "注销")
     FILING = "filing", _("多执业机构备案")
     FILING_CANCEL = "filing_cancel", _("多执业机构取消备案")
     LOCATION_CANCEL = "location_cancel", _("申请取消“多地点执业”")
