@@ -431,6 +431,9 @@ RESTS_ON_QUALIFICATION = (Kind.REGISTER, Kind.UPGRADE, Kind.CHANGE, Kind.MILITAR
 
 def _fill_implied(draft: Draft, given: set) -> None:
     """What the type implies when the body leaves it out (see DoctorDraftInputSerializer)."""
+    # A 取消备案 / 取消多地点 acts on the record the filing or the extra location belongs to.
+    if draft.record is None:
+        draft.record = getattr(draft.filing, "record", None) or getattr(draft.extra_location, "record", None)
     record = draft.record
     if record is not None and draft.kind in (Kind.UPGRADE, Kind.CHANGE):
         if "category" not in given and not draft.category:

@@ -418,6 +418,9 @@ def draft_for(kind: str, data: dict, *, doctor=None) -> Draft:
     filing = data.get("filing")
     extra_location = data.get("extra_location")
     institution = data.get("institution")
+    # A 取消备案 / 取消多地点 acts on the record the filing or the extra location belongs to.
+    if record is None:
+        record = getattr(filing, "record", None) or getattr(extra_location, "record", None)
     if kind not in ASKS_INSTITUTION:
         # The confirming institution follows from what the application acts on.
         if filing is not None:
