@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from docregsys.identity.crypto import mask_id_number
 from registrations.models import Application, Kind, PracticeRecord
 
 # The requested columns, in the order the form lists them (label from the model's verbose_name).
@@ -64,7 +65,7 @@ def _text(obj, name: str) -> str:
     if name == "location":
         return value.full_name or value.name
     if name == "qualification":
-        return value.number
+        return mask_id_number(value.number)  # it holds the holder's ID number
     if name == "exam_result":
         return f"{value.year} {value.exam_category}"
     if name in ("filing", "extra_location"):

@@ -365,7 +365,17 @@ def application_decidable_for(*, user) -> QuerySet[Application]:
 def application_authority_for(application: Application):
     """The authority an application goes to: the confirming institution's 审批机关设置 (INS-2) for the
     doctor's category (the requested one, else the record's); None when the institution has not set one."""
-    category = application.category or (application.record.category if application.record_id else "")
+    # A 取消备案 / 取消多地点 names the filing or the extra location, not the record: the category is its record's.
+    acted_on = (
+        application.record
+        if application.record_id
+        else application.filing.record
+        if application.filing_id
+        else application.extra_location.record
+        if application.extra_location_id
+        else None
+    )
+    category = application.category or (acted_on.category if acted_on is not None else "")
     if not category:
         return None
     setting = (

@@ -412,8 +412,6 @@ def draft_for(kind: str, data: dict, *, doctor=None) -> Draft:
         military_unit=data.get("military_unit") or "",
         statement=data.get("statement") or "",
     )
-    if kind not in (Kind.UPGRADE, Kind.CHANGE) and kind not in ASKS_LEVEL and draft.record is not None:
-        draft.level, draft.category = draft.record.level, draft.record.category
     return draft_complete(
         draft, person=Person.of_user(doctor) if doctor is not None else None, given={"institution", "scopes"}
     )
