@@ -393,7 +393,14 @@ def draft_complete(
     """Fill in what the type implies and the doctor is never asked (the form and the API share this):
     the confirming institution of what the application acts on, the record's level, category and scopes
     for 升执业 / 变更 (unless `given`), the 执业地点, and (given the person) the qualification it rests on."""
+    if draft.record is None:
+        # A 取消备案 / 取消多地点 acts on the record the filing or the extra location belongs to.
+        draft.record = getattr(draft.filing, "record", None) or getattr(draft.extra_location, "record", None)
     record = draft.record
+    if record is not None and draft.kind not in (Kind.REGISTER, Kind.MILITARY_IN, Kind.UPGRADE, Kind.CHANGE):
+        # The types acting on a record are of its level and category (routing reads the category).
+        draft.level = draft.level or record.level
+        draft.category = draft.category or record.category
     if record is not None and draft.kind in (Kind.UPGRADE, Kind.CHANGE):
         if "category" not in given and not draft.category:
             draft.category = record.category
