@@ -18,21 +18,6 @@ from .rules_support import certificate_for
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def x(institutions):
-    return institutions["furong"]
-
-
-@pytest.fixture
-def y(institutions):
-    return institutions["tianxin"]
-
-
-@pytest.fixture
-def jiangan(institutions):
-    return institutions["jiangan"]
-
-
 def suggest(doctor, want="practise", institution=None):
     return guide_suggest(person=Person.of_user(doctor), want=want, institution=institution)
 

@@ -15,16 +15,6 @@ from .rules_support import message, record_for
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def x(institutions):
-    return institutions["furong"]
-
-
-@pytest.fixture
-def y(institutions):
-    return institutions["tianxin"]
-
-
 def refused_approval(application, authority, assert_nothing_changed) -> dict:
     reviewer = reviewer_for(authority)
     with assert_nothing_changed("a refused approval"):

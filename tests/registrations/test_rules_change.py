@@ -15,21 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def x(institutions):
-    return institutions["furong"]
-
-
-@pytest.fixture
-def y(institutions):
-    return institutions["tianxin"]
-
-
-@pytest.fixture
-def jiangan(institutions):
-    return institutions["jiangan"]
-
-
-@pytest.fixture
 def assistant(x):
     """An assistant (临床, 内科) at X who now holds the 执业医师 qualification of the same category."""
     doctor, record = registered_doctor(at=x, level=Level.ASSISTANT)

@@ -16,16 +16,6 @@ from .rules_support import file_refused, id_of, message, refusals
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def x(institutions):
-    return institutions["furong"]
-
-
-@pytest.fixture
-def y(institutions):
-    return institutions["tianxin"]
-
-
 def deregister_draft(record, code="10", institution=None) -> Draft:
     return Draft(
         kind=Kind.DEREGISTER,

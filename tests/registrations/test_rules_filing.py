@@ -15,26 +15,6 @@ from .rules_support import file_refused, message, refusals
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def x(institutions):
-    return institutions["furong"]
-
-
-@pytest.fixture
-def y(institutions):
-    return institutions["tianxin"]
-
-
-@pytest.fixture
-def hetang(institutions):
-    return institutions["hetang"]
-
-
-@pytest.fixture
-def jiangan(institutions):
-    return institutions["jiangan"]
-
-
 def filing_draft(record, institution, scopes=("内科专业",)) -> Draft:
     return Draft(
         kind=Kind.FILING,

@@ -16,21 +16,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def x(institutions):
-    return institutions["furong"]
-
-
-@pytest.fixture
-def y(institutions):
-    return institutions["tianxin"]
-
-
-@pytest.fixture
-def jiangan(institutions):
-    return institutions["jiangan"]
-
-
-@pytest.fixture
 def army_doctor(db):
     """A doctor coming from the army: a (military) qualification, a 军队 record, no local valid record."""
     number = "430102197805051236"

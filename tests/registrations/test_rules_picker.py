@@ -13,16 +13,6 @@ from tests.factories import ExtraLocationFactory, FilingFactory, InstitutionFact
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def x(institutions):
-    return institutions["furong"]
-
-
-@pytest.fixture
-def y(institutions):
-    return institutions["tianxin"]
-
-
 def names(kind, records=(), query="", **kwargs) -> list[str]:
     return [i.name for i in institution_options_for(kind=kind, person_records=records, query=query, **kwargs)]
 

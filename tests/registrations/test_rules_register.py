@@ -23,21 +23,6 @@ from .rules_support import attach, certificate_for, file_refused, message, recor
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def x(institutions):
-    return institutions["furong"]
-
-
-@pytest.fixture
-def y(institutions):
-    return institutions["tianxin"]
-
-
-@pytest.fixture
-def jiangan(institutions):
-    return institutions["jiangan"]
-
-
 # ---------------------------------------------------------------------------------------- may file
 
 
