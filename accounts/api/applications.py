@@ -47,7 +47,12 @@ from registrations.rules import (
     draft_complete,
     institution_required,
 )
-from registrations.selectors import application_events_of, application_list_for, practice_records_for_digest
+from registrations.selectors import (
+    application_events_of,
+    application_list_for,
+    institution_options_for,
+    practice_records_for_digest,
+)
 from registrations.services.applications import (
     REASON_MAX_LENGTH,
     TEXT_LIMITS,
@@ -64,7 +69,7 @@ from registrations.services.attachments import (
     attachment_content,
 )
 
-from ..selectors import PATH_D_KINDS, activation_next_step, may_file_before_activation
+from ..selectors import PATH_D_KINDS, activation_next_step, may_file_before_activation, practice_records_for
 
 MAX_ID = 2**31 - 1  # ids beyond a 32-bit key are refused as input, never sent to the database
 MAX_SCOPES = 10
@@ -780,6 +785,41 @@ class DoctorGuidanceSerializer(serializers.Serializer):
     materials = serializers.ListField(child=serializers.CharField(), read_only=True, help_text=_("申请材料"))
 
 
+class DoctorInstitutionOptionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    registration_number = serializers.CharField()
+    region = serializers.CharField(source="region.full_name")
+
+
+class ApplicationInstitutions(DoctorView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "q", OpenApiTypes.STR, required=True, description="机构名称、登记号或名称拼音首字母"
+            ),
+            OpenApiParameter(
+                "kind", OpenApiTypes.STR, enum=[k.value for k in DOCTOR_KINDS], description="业务类型"
+            ),
+        ],
+        responses={200: DoctorInstitutionOptionSerializer(many=True), **refusals(400)},
+        tags=["applications"],
+    )
+    def get(self, request):
+        """The institution picker: name, 登记号 or pinyin initials, in the regions the type allows (20 at most)."""
+        user = _doctor(request)
+        query = normalize_text(request.query_params.get("q", ""))[:50].strip()
+        if not query:
+            raise TransitionRefused(_("请输入机构名称、登记号或名称拼音首字母。"), code="required", field="q")
+        kind = request.query_params.get("kind") or Kind.REGISTER
+        if kind not in DOCTOR_KINDS:
+            raise TransitionRefused(_("请选择业务类型。"), code="invalid", field="kind")
+        options = institution_options_for(
+            kind=kind, person_records=practice_records_for(user), query=query
+        ).select_related("region")
+        return Response(DoctorInstitutionOptionSerializer(options, many=True).data)
+
+
 class ApplicationGuide(DoctorView):
     @extend_schema(
         parameters=[
@@ -842,6 +882,7 @@ urlpatterns = [
     path("applications/check/", ApplicationCheck.as_view(), name="application_check"),
     path("applications/kinds/", ApplicationKinds.as_view(), name="application_kinds"),
     path("applications/guide/", ApplicationGuide.as_view(), name="application_guide"),
+    path("applications/institutions/", ApplicationInstitutions.as_view(), name="application_institutions"),
     path("applications/<int:pk>/", ApplicationDetail.as_view(), name="application"),
     path("applications/<int:pk>/submit/", ApplicationSubmit.as_view(), name="application_submit"),
     path("applications/<int:pk>/withdraw/", ApplicationWithdraw.as_view(), name="application_withdraw"),

@@ -753,3 +753,18 @@ def test_every_answer_matches_the_openapi_schema(x, passer, officer_x, monkeypat
     assert status_code == 400 and body["errors"][0]["field"] == "deregistration_reason"
     status_code, body = schema_call("POST", f"{tpl}withdraw/", f"{API}{pk}/withdraw/", user=doctor, body={})
     assert status_code == 200 and body["state"] == "withdrawn"
+
+
+def test_the_institution_picker_finds_by_name_registration_number_and_pinyin_initials(x, passer):
+    """REG-2 choosing an institution: name, 登记号 or pinyin initials, active ones only; a query is required."""
+    client = client_for(passer)
+    by_name = client.get(f"{API}institutions/", {"q": "芙蓉"}).json()
+    by_initials = client.get(f"{API}institutions/", {"q": "fr"}).json()
+    by_number = client.get(f"{API}institutions/", {"q": x.registration_number[:8]}).json()
+    assert [row["id"] for row in by_name] == [x.pk] and by_name[0]["region"].startswith("湖南省")
+    assert x.pk in [row["id"] for row in by_initials] and x.pk in [row["id"] for row in by_number]
+    type(x).objects.filter(pk=x.pk).update(is_active=False)
+    assert client.get(f"{API}institutions/", {"q": "芙蓉"}).json() == []
+    refused = client.get(f"{API}institutions/", {"q": " "})
+    assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "q"
+    assert client.get(f"{API}institutions/", {"q": "芙蓉", "kind": "nonsense"}).status_code == 400

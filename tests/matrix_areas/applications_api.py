@@ -33,6 +33,7 @@ PAGES.update(
         f"{_A}check/": row(_METHOD_ONLY, post=_API_ACTIVATED_400),
         f"{_A}kinds/": row(API_ACTIVATED, post=_METHOD_ONLY),
         f"{_A}guide/": row(_API_ACTIVATED_400, post=_METHOD_ONLY),  # without ?want=
+        f"{_A}institutions/": row(_API_ACTIVATED_400, post=_METHOD_ONLY),  # without ?q=
         f"{_A}<int:pk>/": row(_DOCTOR_A_OBJECT, post=_METHOD_ONLY),
         # doctor_a may submit and withdraw their draft (tested in tests/accounts/test_api_applications.py).
         f"{_A}<int:pk>/submit/": row(_METHOD_ONLY, post=who(403, doctor_a=OK, doctor_b=404)),
@@ -50,6 +51,7 @@ API.update(
         f"POST {_P}check/": _API_ACTIVATED_400,
         f"GET {_P}kinds/": API_ACTIVATED,
         f"GET {_P}guide/": _API_ACTIVATED_400,
+        f"GET {_P}institutions/": _API_ACTIVATED_400,
         f"GET {_P}{{id}}/": _DOCTOR_A_OBJECT,
         f"PUT {_P}{{id}}/": who(403, doctor_a=400, doctor_b=404),  # an empty body names no institution
         f"PATCH {_P}{{id}}/": who(403, doctor_a=OK, doctor_b=404),  # an empty PATCH changes nothing asked
@@ -100,6 +102,7 @@ DOCUMENTED.update(
         ("POST", f"{_P}check/"): {200, 400, 403, 413, 415},
         ("GET", f"{_P}kinds/"): {200, 403},
         ("GET", f"{_P}guide/"): {200, 400, 403},
+        ("GET", f"{_P}institutions/"): {200, 400, 403},
         ("GET", f"{_P}{{id}}/"): {200, 403, 404},
         ("PUT", f"{_P}{{id}}/"): {200, 400, 403, 404, 409, 413, 415},
         ("PATCH", f"{_P}{{id}}/"): {200, 400, 403, 404, 409, 413, 415},
