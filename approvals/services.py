@@ -11,7 +11,6 @@ from django.utils import timezone
 from accounts.services.activation import account_activate_on_approval
 from docregsys.exceptions import TransitionRefused
 from registrations.models import Action, Kind, State
-from registrations.rules import APPROVE, Draft, Person, application_refusals
 from registrations.selectors import application_decidable_for
 from registrations.services.applications import (
     STALE,
@@ -20,6 +19,8 @@ from registrations.services.applications import (
     reason_clean,
 )
 from registrations.services.effects import application_effects_apply
+
+from .selectors import application_approval_refusals
 
 # ACC-5d: an approved 注册 or 变更 activates an account that was never activated.
 ACTIVATING_KINDS = (Kind.REGISTER, Kind.CHANGE, Kind.MILITARY_IN)
@@ -43,14 +44,7 @@ def application_approve(*, reviewer, application_id: int):
         raise TransitionRefused(STALE, code="not_found")
     if application.state != State.AGREED:
         raise TransitionRefused(STALE, code="wrong_state")
-    person = (
-        Person.of_user(application.doctor)
-        if application.doctor_id
-        else Person(real_name=application.real_name, id_number_digest=application.id_number_digest)
-    )
-    refusals = application_refusals(
-        person=person, draft=Draft.of(application), stage=APPROVE, application_id=application.pk
-    )
+    refusals = application_approval_refusals(application)
     if refusals:
         raise ApplicationRefused(refusals)
     record = application_effects_apply(application=application, reviewer=reviewer)

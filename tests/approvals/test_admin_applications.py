@@ -170,7 +170,7 @@ def test_rules_refused_at_approval_show_every_refusal(
         TransitionRefused("第一条规则不满足。", code="one"),
         TransitionRefused("第二条规则不满足。", code="two"),
     ]
-    monkeypatch.setattr("approvals.services.application_refusals", lambda **kwargs: refusals)
+    monkeypatch.setattr("approvals.selectors.application_refusals", lambda **kwargs: refusals)
     client.force_login(county_reviewer)
     with assert_nothing_changed("批准 refused by the rules"):
         response = client.post(approve_url(agreed), follow=True)

@@ -192,7 +192,7 @@ def test_rules_refused_at_approval_are_all_listed(
         TransitionRefused("规则一", code="one"),
         TransitionRefused("规则二", code="two", field="scopes"),
     ]
-    monkeypatch.setattr("approvals.services.application_refusals", lambda **kwargs: refusals)
+    monkeypatch.setattr("approvals.selectors.application_refusals", lambda **kwargs: refusals)
     client.force_login(county_reviewer)
     with assert_nothing_changed("批准 refused by the rules"):
         response = client.post(f"{detail_url(agreed)}approve/")

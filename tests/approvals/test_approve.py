@@ -313,7 +313,7 @@ def test_a_refused_approval_does_not_activate(x, authority, reviewer, officer_x,
     doctor = new_passer(activated=False)
     application = filed_and_agreed(doctor, x, officer_x)
     monkeypatch.setattr(
-        "approvals.services.application_refusals",
+        "approvals.selectors.application_refusals",
         lambda **kwargs: [TransitionRefused("资格已被注销。", code="qualification_revoked")],
     )
     with pytest.raises(ApplicationRefused):

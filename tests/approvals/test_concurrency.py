@@ -129,7 +129,7 @@ def test_approvals_of_different_applications_do_not_wait_on_each_other():
 def test_two_applications_of_one_new_person_approved_at_once_share_one_number(monkeypatch):
     """REG-7 "one number for life": a new person's 注册 at X (芙蓉区) and 军队变更入 at 江岸医院 (湖北), two
     authorities approving at the same moment: the per-person lock makes the second find the first's number."""
-    monkeypatch.setattr("approvals.services.application_refusals", lambda **kwargs: [])
+    monkeypatch.setattr("approvals.selectors.application_refusals", lambda **kwargs: [])
     x, jiangan = personas.institution(personas.X), personas.institution("jiangan")
     doctor = new_passer(real_name="并发丁")
     applications = [

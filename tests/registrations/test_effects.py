@@ -54,7 +54,7 @@ VALID = PracticeRecord.State.VALID
 @pytest.fixture
 def no_rules(monkeypatch):
     """The effects alone: the approval's rule re-check answers "nothing refused"."""
-    monkeypatch.setattr("approvals.services.application_refusals", lambda **kwargs: [])
+    monkeypatch.setattr("approvals.selectors.application_refusals", lambda **kwargs: [])
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ REASON = "材料不全，请补充后重新提交"
 @pytest.fixture
 def no_rules(monkeypatch):
     monkeypatch.setattr("registrations.services.applications.application_refusals", lambda **kwargs: [])
-    monkeypatch.setattr("approvals.services.application_refusals", lambda **kwargs: [])
+    monkeypatch.setattr("approvals.selectors.application_refusals", lambda **kwargs: [])
 
 
 @pytest.fixture
