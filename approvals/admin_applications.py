@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from docregsys.adminsearch import IdNumberSearchMixin
+from docregsys.downloads import private_file_response
 from docregsys.exceptions import TransitionRefused
 from docregsys.reference.models import Category, Region
 from docregsys.reference.selectors import province_code_for
@@ -371,15 +372,7 @@ class ApplicationAdmin(IdNumberSearchMixin, ReviewerScopedAdmin):
             return HttpResponseNotAllowed(["GET"])
         application = self._in_scope(request, object_id)
         found = attachment_content(user=request.user, attachment_id=attachment_id)
-        if found is None or found[0].application_id != application.pk:
-            raise Http404(_("附件不存在。"))
-        attachment, data = found
-        response = HttpResponse(data, content_type=attachment.content_type)
-        response["Cache-Control"] = "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Disposition"] = "inline"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
+        return private_file_response(found, application_id=application.pk)
 
 
 @admin.register(MaterialList)

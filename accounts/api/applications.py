@@ -9,9 +9,8 @@ A refused filing answers every failed rule at once, and nothing is stored.
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.urls import path, reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
@@ -20,6 +19,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from docregsys.downloads import private_file_response
 from docregsys.exceptions import TransitionRefused
 from docregsys.identity.normalize import has_invisible, normalize_text
 from docregsys.openapi import refusals
@@ -699,15 +699,7 @@ class AttachmentDetail(DoctorView):
         """Download an attachment of one's own application (never cached, never sniffed)."""
         user = _doctor(request)
         found = attachment_content(user=user, attachment_id=attachment_id)
-        if found is None or found[0].application_id != pk:
-            raise Http404
-        attachment, data = found
-        response = HttpResponse(data, content_type=attachment.content_type)
-        response["Content-Disposition"] = content_disposition_header(True, attachment.original_name)
-        response["Cache-Control"] = "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
+        return private_file_response(found, application_id=pk, as_attachment=True)
 
     @extend_schema(responses={204: None, **refusals(409)}, tags=["applications"])
     def delete(self, request, pk: int, attachment_id: int):

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from docregsys.downloads import private_file_response
 from docregsys.exceptions import TransitionRefused
 from docregsys.identity.normalize import normalize_text
 from institutions.models import Institution
@@ -536,16 +537,9 @@ def submit(request, pk: int):
 @applicant_required
 def attachment(request, pk: int, attachment_pk: int):
     """One attachment of the doctor's own application: never cached, never sniffed, never scripted."""
-    found = attachment_content(user=request.user, attachment_id=attachment_pk)
-    if found is None or found[0].application_id != pk:
-        raise Http404
-    item, data = found
-    response = HttpResponse(data, content_type=item.content_type)
-    response["Content-Disposition"] = content_disposition_header(False, item.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return private_file_response(
+        attachment_content(user=request.user, attachment_id=attachment_pk), application_id=pk
+    )
 
 
 @require_POST

@@ -9,12 +9,11 @@ digest in the session under a random token (``docregsys.adminsearch``) and only 
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.db.models import OuterRef, Subquery
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from docregsys.adminsearch import TOKEN_PARAM, digest_for, token_for
+from docregsys.downloads import private_file_response
 from docregsys.exceptions import TransitionRefused
 from docregsys.identity.crypto import id_number_digest, mask_id_number
 from docregsys.identity.normalize import normalize_id_number, normalize_text, refuse_invisible
@@ -546,15 +546,7 @@ def business_attachment(request, pk: int, attachment_pk: int):
     """One attachment of an application routed to the officer's institution, never cached or sniffed."""
     application = application_for(request.user, pk)
     found = attachment_content(user=request.user, attachment_id=attachment_pk)
-    if found is None or found[0].application_id != application.pk:
-        raise Http404
-    attachment, data = found
-    response = HttpResponse(data, content_type=attachment.content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(attachment.original_name)}"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return private_file_response(found, application_id=application.pk)
 
 
 class RevokeForm(forms.Form):
