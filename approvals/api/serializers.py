@@ -110,7 +110,7 @@ class ApprovalEventSerializer(serializers.ModelSerializer):
 class ApprovalAttachmentSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(read_only=True, help_text=_("材料类型代码"))
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    url = serializers.SerializerMethodField(help_text=_("在审批管理后台查看该附件的地址（需登录）"))
+    url = serializers.SerializerMethodField(help_text=_("下载该附件的接口地址"))
 
     class Meta:
         model = Attachment
@@ -118,7 +118,7 @@ class ApprovalAttachmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, obj) -> str:
-        return reverse("admin:registrations_application_attachment", args=[obj.application_id, obj.pk])
+        return reverse("approvals-api:application_attachment", args=[obj.application_id, obj.pk])
 
 
 def _lines(pairs) -> list[dict]:

@@ -12,4 +12,9 @@ urlpatterns = [
     path("applications/<int:pk>/", views.ApplicationDetail.as_view(), name="application"),
     path("applications/<int:pk>/approve/", views.ApplicationApprove.as_view(), name="application_approve"),
     path("applications/<int:pk>/return/", views.ApplicationReturn.as_view(), name="application_return"),
+    path(
+        "applications/<int:pk>/attachments/<int:attachment_id>/",
+        views.AttachmentDownload.as_view(),
+        name="application_attachment",
+    ),
 ]

@@ -8,7 +8,8 @@ rules' refusals at approval all listed (409), a moved state 409, a missing reaso
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.permissions import BasePermission
@@ -16,12 +17,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from docregsys.api import error_response
+from docregsys.downloads import private_file_response
 from docregsys.identity.crypto import id_number_digest, normalize_id_number
 from docregsys.openapi import refusals
 from docregsys.reference.selectors import is_reviewer
 from registrations.models import Application
 from registrations.selectors import application_decidable_for
 from registrations.services.applications import ApplicationRefused
+from registrations.services.attachments import attachment_content
 
 from ..selectors import application_queue_for
 from ..services import application_approve, application_return
@@ -149,3 +152,18 @@ class ApplicationReturn(ReviewerAPI, APIView):
             reviewer=request.user, application_id=application.pk, reason=serializer.validated_data["reason"]
         )
         return self.detail(application)
+
+
+_FILE = OpenApiResponse(OpenApiTypes.BINARY, description=_("附件内容（JPG、PNG或PDF）"))
+
+
+class AttachmentDownload(ReviewerAPI, APIView):
+    @extend_schema(
+        responses={(200, "image/jpeg"): _FILE, (200, "image/png"): _FILE, (200, "application/pdf"): _FILE},
+        tags=TAGS,
+    )
+    def get(self, request, pk: int, attachment_id: int):
+        """ID-7: one attachment of an application in scope (another application's is a 404), never cached."""
+        application = self.application(pk)
+        found = attachment_content(user=request.user, attachment_id=attachment_id)
+        return private_file_response(found, application_id=application.pk, as_attachment=True)

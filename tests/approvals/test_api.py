@@ -227,3 +227,33 @@ def test_return_with_reason(client, county_reviewer, agreed):
     assert response.json()["events"][-1]["reason"] == "缺少聘用合同"
     assert client.post(url, {"reason": "再退一次"}, content_type="application/json").status_code == 409
     assert ApplicationEvent.objects.filter(application=agreed, action="return").count() == 1
+
+
+def test_an_attachment_downloads_for_whoever_may_read_the_application(
+    client, county_reviewer, tianxin_reviewer, agreed
+):
+    """ID-7, APP-1: the detail's attachment URL downloads the file from private storage (never cached);
+    another application's attachment and another region's reviewer find nothing."""
+    from registrations.models import Attachment
+    from registrations.private_files import attachments
+    from tests.factories import ApplicationFactory
+
+    data = b"%PDF-1.4\n% api\n"
+    attachment = Attachment.objects.create(
+        application=agreed,
+        kind="contract",
+        stored_name=attachments.store(data, "pdf"),
+        original_name="合同.pdf",
+        content_type="application/pdf",
+        size=len(data),
+    )
+    client.force_login(county_reviewer)
+    url = client.get(detail_url(agreed)).json()["attachments"][0]["url"]
+    response = client.get(url)
+    assert response.status_code == 200 and response.content == data
+    assert response["Content-Type"] == "application/pdf" and "no-store" in response["Cache-Control"]
+    assert "attachment" in response["Content-Disposition"]
+    other = ApplicationFactory(agreed=True, institution=agreed.institution, authority=agreed.authority)
+    assert client.get(url.replace(f"/{agreed.pk}/", f"/{other.pk}/")).status_code == 404
+    client.force_login(tianxin_reviewer)
+    assert client.get(url).status_code == 404

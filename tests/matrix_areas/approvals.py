@@ -30,8 +30,14 @@ IN_FURONG = staff(200, 200, 404, 404)
 # Only the routed authority decides: the superuser reads (403 on deciding), the others find nothing.
 DECIDES = staff(403, 200, 404, 404)
 
+_IN_FURONG_API = who(403, superuser=200, county_reviewer=200, tianxin_reviewer=404, other_province_reviewer=404)
+
 PAGES: dict = {
     "api/v1/approvals/applications/": row(who(403, staff=200), post=who(403, staff=405)),
+    # ID-7: the attachment of X's application, to whoever may read the application.
+    "api/v1/approvals/applications/<int:pk>/attachments/<int:attachment_id>/": row(
+        _IN_FURONG_API, post=who(403, staff=405)
+    ),
     "api/v1/approvals/applications/search/": row(who(403, staff=405), post=who(403, staff=400)),
     "api/v1/approvals/applications/<int:pk>/": row(
         who(403, superuser=200, county_reviewer=200, tianxin_reviewer=404, other_province_reviewer=404),
@@ -75,6 +81,7 @@ ADMIN: dict = {
 }
 API: dict = {
     "GET /api/v1/approvals/applications/": who(403, staff=200),
+    "GET /api/v1/approvals/applications/{id}/attachments/{attachment_id}/": _IN_FURONG_API,
     "POST /api/v1/approvals/applications/search/": who(403, staff=400),  # {}: no ID number
     "GET /api/v1/approvals/applications/{id}/": who(
         403, superuser=200, county_reviewer=200, tianxin_reviewer=404, other_province_reviewer=404
@@ -93,6 +100,9 @@ def _application(world):
 
 
 URLS: dict = {
+    "api/v1/approvals/applications/<int:pk>/attachments/<int:attachment_id>/": lambda w: (
+        f"/api/v1/approvals/applications/{_application(w).pk}/attachments/{w['objects']['approvals.attachment'].pk}/"
+    ),
     "api/v1/approvals/applications/<int:pk>/": lambda w: (
         f"/api/v1/approvals/applications/{_application(w).pk}/"
     ),
@@ -104,6 +114,9 @@ URLS: dict = {
     ),
 }
 API_PATHS: dict = {
+    "/api/v1/approvals/applications/{id}/attachments/{attachment_id}/": lambda w: (
+        f"/api/v1/approvals/applications/{_application(w).pk}/attachments/{w['objects']['approvals.attachment'].pk}/"
+    ),
     "/api/v1/approvals/applications/{id}/": lambda w: f"/api/v1/approvals/applications/{_application(w).pk}/",
     "/api/v1/approvals/applications/{id}/approve/": lambda w: (
         f"/api/v1/approvals/applications/{_application(w).pk}/approve/"
@@ -130,6 +143,7 @@ DOCUMENTED: dict = {
     ("GET", "/api/v1/approvals/applications/"): {200, 400, 403, 404},
     ("POST", "/api/v1/approvals/applications/search/"): {200, 400, 403, 413, 415},
     ("GET", "/api/v1/approvals/applications/{id}/"): {200, 403, 404},
+    ("GET", "/api/v1/approvals/applications/{id}/attachments/{attachment_id}/"): {200, 403, 404},
     ("POST", "/api/v1/approvals/applications/{id}/approve/"): {200, 403, 404, 409},
     ("POST", "/api/v1/approvals/applications/{id}/return/"): {200, 400, 403, 404, 409, 413, 415},
 }
