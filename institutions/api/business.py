@@ -10,12 +10,14 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from docregsys.downloads import private_file_response
 from docregsys.identity.crypto import id_number_digest
 from docregsys.identity.normalize import normalize_id_number, normalize_text
 from docregsys.openapi import refusals
@@ -28,6 +30,7 @@ from registrations.services.applications import (
     application_disagree,
     application_revoke,
 )
+from registrations.services.attachments import attachment_content
 from registrations.services.institution import (
     application_institution_file,
     application_institution_resubmit,
@@ -111,7 +114,9 @@ class BusinessAttachmentSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_url(self, attachment) -> str:
-        return reverse("console:business_attachment", args=[attachment.application_id, attachment.pk])
+        return reverse(
+            "institution-api:application_attachment", args=[attachment.application_id, attachment.pk]
+        )
 
 
 class BusinessApplicationDetailSerializer(BusinessApplicationItemSerializer):
@@ -244,6 +249,21 @@ class ApplicationDetail(APIView):
     def get(self, request, pk: int):
         """One application routed to the institution (any state): record, request, attachments, warnings, log."""
         return Response(BusinessApplicationDetailSerializer(_application(request, pk)).data)
+
+
+_FILE = OpenApiResponse(OpenApiTypes.BINARY, description="附件内容（JPG、PNG或PDF）")
+
+
+class AttachmentDownload(APIView):
+    @extend_schema(
+        responses={(200, "image/jpeg"): _FILE, (200, "image/png"): _FILE, (200, "application/pdf"): _FILE},
+        tags=["institution"],
+    )
+    def get(self, request, pk: int, attachment_id: int):
+        """ID-7: one attachment of an application routed to the institution (another's is a 404), never cached."""
+        application = _application(request, pk)
+        found = attachment_content(user=request.user, attachment_id=attachment_id)
+        return private_file_response(found, application_id=application.pk, as_attachment=True)
 
 
 class BusinessNoteSerializer(serializers.Serializer):
@@ -427,6 +447,11 @@ urlpatterns = [
     path("applications/search/", ApplicationSearch.as_view(), name="application_search"),
     path("applications/filings/", FilingList.as_view(), name="filings"),
     path("applications/<int:pk>/", ApplicationDetail.as_view(), name="application"),
+    path(
+        "applications/<int:pk>/attachments/<int:attachment_id>/",
+        AttachmentDownload.as_view(),
+        name="application_attachment",
+    ),
     path("applications/<int:pk>/agree/", ApplicationAgree.as_view(), name="application_agree"),
     path("applications/<int:pk>/disagree/", ApplicationDisagree.as_view(), name="application_disagree"),
     path("applications/<int:pk>/revoke/", ApplicationRevoke.as_view(), name="application_revoke"),

@@ -170,3 +170,29 @@ def test_file_rename(api, authority):
         API + "filings/", {"kind": "rename", "new_institution_name": "又一个名字"}, format="json"
     )
     assert response.status_code == 409
+
+
+def test_an_attachment_downloads_through_the_api(api, waiting, officer_y):
+    """ID-7, INS-6: the detail's attachment URL downloads the file for the officer of X (never cached);
+    Y's officer and another application's path find nothing."""
+    from registrations.models import Attachment
+    from registrations.private_files import attachments
+
+    data = b"%PDF-1.4\n% console\n"
+    Attachment.objects.create(
+        application=waiting,
+        kind="contract",
+        stored_name=attachments.store(data, "pdf"),
+        original_name="合同.pdf",
+        content_type="application/pdf",
+        size=len(data),
+    )
+    url = api.get(f"{API}{waiting.pk}/").json()["attachments"][0]["url"]
+    assert url.startswith(API)
+    response = api.get(url)
+    assert response.status_code == 200 and response.content == data and "no-store" in response["Cache-Control"]
+    theirs = ApplicationFactory(institution=personas.institution(personas.Y), submitted=True)
+    assert api.get(url.replace(f"/{waiting.pk}/", f"/{theirs.pk}/")).status_code == 404
+    other = APIClient()
+    other.force_authenticate(officer_y)
+    assert other.get(url).status_code == 404

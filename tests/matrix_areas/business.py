@@ -31,6 +31,9 @@ PAGES: dict = {
     "api/v1/institution/applications/search/": row(who(405, anonymous=403), post=who(403, officers=400)),
     "api/v1/institution/applications/filings/": row(API_OFFICER, post=who(403, officers=400)),
     "api/v1/institution/applications/<int:pk>/": row(API_OFFICER_X_OBJECT, post=_API_READ),
+    "api/v1/institution/applications/<int:pk>/attachments/<int:attachment_id>/": row(
+        API_OFFICER_X_OBJECT, post=_API_READ
+    ),
     "api/v1/institution/applications/<int:pk>/agree/": row(
         _API_READ, post=who(403, officer_x=OK, officer_y=404)
     ),
@@ -47,6 +50,7 @@ API: dict = {
     "GET /api/v1/institution/applications/filings/": API_OFFICER,
     "POST /api/v1/institution/applications/filings/": who(403, officers=400),
     "GET /api/v1/institution/applications/{id}/": API_OFFICER_X_OBJECT,
+    "GET /api/v1/institution/applications/{id}/attachments/{attachment_id}/": API_OFFICER_X_OBJECT,
     # An empty body agrees: X's officer may (tested in tests/institutions/test_business_api.py).
     "POST /api/v1/institution/applications/{id}/agree/": who(403, officer_x=OK, officer_y=404),
     "POST /api/v1/institution/applications/{id}/disagree/": who(403, officer_x=400, officer_y=404),
@@ -85,6 +89,9 @@ URLS: dict = {
     "institution/business/filings/<int:pk>/resubmit/": lambda w: f"{_B}/filings/{_filing_pk(w)}/resubmit/",
     "api/v1/institution/applications/<int:pk>/": lambda w: f"{_A}/{_application_pk(w)}/",
     "api/v1/institution/applications/<int:pk>/agree/": lambda w: f"{_A}/{_application_pk(w)}/agree/",
+    "api/v1/institution/applications/<int:pk>/attachments/<int:attachment_id>/": lambda w: (
+        f"{_A}/{_application_pk(w)}/attachments/{_attachment_pk(w)}/"
+    ),
     "api/v1/institution/applications/<int:pk>/disagree/": lambda w: f"{_A}/{_application_pk(w)}/disagree/",
     "api/v1/institution/applications/<int:pk>/revoke/": lambda w: f"{_A}/{_application_pk(w)}/revoke/",
     "api/v1/institution/applications/filings/<int:pk>/resubmit/": lambda w: (
@@ -94,6 +101,9 @@ URLS: dict = {
 API_PATHS: dict = {
     f"{_A}/{{id}}/": lambda w: f"{_A}/{_application_pk(w)}/",
     f"{_A}/{{id}}/agree/": lambda w: f"{_A}/{_application_pk(w)}/agree/",
+    f"{_A}/{{id}}/attachments/{{attachment_id}}/": lambda w: (
+        f"{_A}/{_application_pk(w)}/attachments/{_attachment_pk(w)}/"
+    ),
     f"{_A}/{{id}}/disagree/": lambda w: f"{_A}/{_application_pk(w)}/disagree/",
     f"{_A}/{{id}}/revoke/": lambda w: f"{_A}/{_application_pk(w)}/revoke/",
     f"{_A}/filings/{{id}}/resubmit/": lambda w: f"{_A}/filings/{_filing_pk(w)}/resubmit/",
@@ -105,6 +115,7 @@ DOCUMENTED: dict = {
     ("GET", f"{_A}/filings/"): {200, 403, 404},
     ("POST", f"{_A}/filings/"): {201, 400, 403, 404, 409, 413, 415},
     ("GET", f"{_A}/{{id}}/"): {200, 403, 404},
+    ("GET", f"{_A}/{{id}}/attachments/{{attachment_id}}/"): {200, 403, 404},
     ("POST", f"{_A}/{{id}}/agree/"): {200, 400, 403, 404, 409, 413, 415},
     ("POST", f"{_A}/{{id}}/disagree/"): {200, 400, 403, 404, 409, 413, 415},
     ("POST", f"{_A}/{{id}}/revoke/"): {200, 400, 403, 404, 409, 413, 415},
