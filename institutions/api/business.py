@@ -34,6 +34,7 @@ from registrations.services.attachments import attachment_content
 from registrations.services.institution import (
     application_institution_file,
     application_institution_resubmit,
+    application_institution_withdraw,
     institution_filing_list_for,
     institution_record_for,
 )
@@ -442,6 +443,26 @@ class FilingResubmit(APIView):
         return _detail(officer, pk)
 
 
+class FilingWithdraw(APIView):
+    refusal_status = CONFLICTS
+
+    @extend_schema(
+        request=BusinessOptionalReasonSerializer,
+        responses={200: BusinessApplicationDetailSerializer, **refusals(409)},
+        tags=["institution"],
+    )
+    def post(self, request, pk: int):
+        """A returned filing the institution gives up instead of resubmitting (已撤回); 409 in any other state."""
+        officer = console_officer(request)
+        application = get_object_or_404(institution_filing_list_for(user=officer), pk=pk)
+        body = BusinessOptionalReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        application_institution_withdraw(
+            officer=officer, application_id=application.pk, reason=body.validated_data.get("reason", "")
+        )
+        return _detail(officer, pk)
+
+
 urlpatterns = [
     path("applications/", ApplicationList.as_view(), name="applications"),
     path("applications/search/", ApplicationSearch.as_view(), name="application_search"),
@@ -456,4 +477,5 @@ urlpatterns = [
     path("applications/<int:pk>/disagree/", ApplicationDisagree.as_view(), name="application_disagree"),
     path("applications/<int:pk>/revoke/", ApplicationRevoke.as_view(), name="application_revoke"),
     path("applications/filings/<int:pk>/resubmit/", FilingResubmit.as_view(), name="filing_resubmit"),
+    path("applications/filings/<int:pk>/withdraw/", FilingWithdraw.as_view(), name="filing_withdraw"),
 ]

@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from docregsys.exceptions import TransitionRefused
 from docregsys.identity.normalize import normalize_text, refuse_invisible
@@ -25,6 +25,7 @@ from registrations.selectors import main_doctor_list_for
 from registrations.services.institution import (
     application_institution_file,
     application_institution_resubmit,
+    application_institution_withdraw,
     institution_filing_list_for,
     institution_record_for,
 )
@@ -328,6 +329,20 @@ def filing_resubmit(request, pk: int):
     )
 
 
+@require_POST
+@officer_required
+def filing_withdraw(request, pk: int):
+    """A returned filing the institution gives up instead of resubmitting (INS-10)."""
+    application = get_object_or_404(filings_for(request.user), pk=pk)
+    try:
+        application_institution_withdraw(officer=request.user, application_id=application.pk)
+    except TransitionRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("已撤回该申请。"))
+    return redirect("console:filings_status")
+
+
 urlpatterns = [
     path("business/archive/", archive, name="archive"),
     path("business/archive/<int:record_pk>/", archive_file, name="archive_file"),
@@ -336,4 +351,5 @@ urlpatterns = [
     path("business/rename/", rename, name="rename"),
     path("business/filings/", filings_status, name="filings_status"),
     path("business/filings/<int:pk>/resubmit/", filing_resubmit, name="filing_resubmit"),
+    path("business/filings/<int:pk>/withdraw/", filing_withdraw, name="filing_withdraw"),
 ]

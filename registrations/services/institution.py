@@ -41,6 +41,7 @@ from .applications import (
     _clean_texts,
     application_move,
     event_record,
+    reason_clean,
 )
 
 NO_AUTHORITY = _("本机构尚未设置该类别医师的审批机关，请先在“系统功能 → 审批机关设置”中设置。")
@@ -273,4 +274,16 @@ def application_institution_resubmit(
             "decided_at": None,
             "due_date": add_working_days(timezone.localdate(now), authority.statutory_days),
         },
+    )
+
+
+@transaction.atomic
+def application_institution_withdraw(*, officer, application_id: int, reason: str = "") -> Application:
+    """Give up a returned INS-10 application instead of resubmitting it (it no longer blocks a new filing)."""
+    return application_move(
+        application_id=application_id,
+        actor=officer,
+        action=Action.WITHDRAW,
+        scope=institution_filing_list_for(user=officer).filter(state=State.RETURNED),
+        reason=reason_clean(reason, required=False),
     )

@@ -239,7 +239,7 @@ def test_an_attachment_downloads_for_whoever_may_read_the_application(
     from tests.factories import ApplicationFactory
 
     data = b"%PDF-1.4\n% api\n"
-    attachment = Attachment.objects.create(
+    Attachment.objects.create(
         application=agreed,
         kind="contract",
         stored_name=attachments.store(data, "pdf"),

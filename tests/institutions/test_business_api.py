@@ -196,3 +196,21 @@ def test_an_attachment_downloads_through_the_api(api, waiting, officer_y):
     other = APIClient()
     other.force_authenticate(officer_y)
     assert other.get(url).status_code == 404
+
+
+def test_a_returned_filing_is_withdrawn_through_the_api(api, authority, doctor_a):
+    """INS-10: POST filings/{id}/withdraw/ gives up a returned filing (已撤回); an agreed one is a 409."""
+    record = PracticeRecord.objects.get(id_number_digest=doctor_a.id_number_digest)
+    filed = api.post(
+        f"{API}filings/",
+        {"kind": "archive", "record": record.pk, "filing_reason": filing_reason("02").code, "statement": "退休"},
+        format="json",
+    )
+    assert filed.status_code == 201, filed.json()
+    pk = filed.json()["id"]
+    with assert_nothing_changed():
+        assert api.post(f"{API}filings/{pk}/withdraw/", {}, format="json").status_code == 409
+    application_return(reviewer=reviewer_for(authority), application_id=pk, reason="材料不全")
+    response = api.post(f"{API}filings/{pk}/withdraw/", {"reason": "不再办理"}, format="json")
+    assert response.status_code == 200 and response.json()["state"] == "withdrawn"
+    assert ApplicationEvent.objects.filter(application_id=pk, action=Action.WITHDRAW, reason="不再办理").exists()

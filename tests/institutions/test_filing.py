@@ -15,6 +15,7 @@ from registrations.services.applications import application_revoke
 from registrations.services.institution import (
     application_institution_file,
     application_institution_resubmit,
+    application_institution_withdraw,
 )
 from tests import personas
 from tests.applications import filing_reason, reason, reviewer_for, route
@@ -280,3 +281,23 @@ def test_the_doctor_is_told_what_the_institution_filed(officer_x, authority, doc
     assert OutboundMessage.objects.count() == before + 1
     body = OutboundMessage.objects.order_by("-pk").first().body
     assert "芙蓉医院已为您提交“注册备案”申请（退休）" in body and authority.name in body
+
+
+def test_a_returned_filing_may_be_withdrawn_instead(
+    client, officer, officer_x, officer_y, authority, record_a
+):
+    """INS-10: the institution gives up a returned filing (撤回): WITHDRAWN, logged, and a new filing of
+    the type may follow; an agreed one cannot be withdrawn this way, and Y's officer finds nothing."""
+    application = application_institution_file(officer=officer_x, draft=archive_draft(), record=record_a)
+    url = f"/institution/business/filings/{application.pk}/withdraw/"
+    with assert_nothing_changed():
+        client.post(url)  # still 卫健委审批中: refused with a message
+    application_return(reviewer=reviewer_for(authority), application_id=application.pk, reason="材料不全")
+    with pytest.raises(TransitionRefused):
+        application_institution_withdraw(officer=officer_y, application_id=application.pk)
+    response = client.post(url, follow=True)
+    assert "已撤回该申请" in response.content.decode()
+    application.refresh_from_db()
+    assert application.state == State.WITHDRAWN and actions(application)[-1] == Action.WITHDRAW
+    again = application_institution_file(officer=officer_x, draft=archive_draft(), record=record_a)
+    assert again.state == State.AGREED

@@ -27,6 +27,10 @@ PAGES: dict = {
     "institution/business/rename/": row(OFFICER_PAGE, post=who(403, anonymous=LOGIN, officers=400)),
     "institution/business/filings/": row(OFFICER_PAGE, post=_READ_ONLY),
     "institution/business/filings/<int:pk>/resubmit/": _X_FORM,
+    # X's filing is 卫健委审批中, not returned: the withdrawal is refused with a message (tested in test_filing.py).
+    "institution/business/filings/<int:pk>/withdraw/": row(
+        who(405), post=who(403, anonymous=LOGIN, officer_x=OK, officer_y=404)
+    ),
     "api/v1/institution/applications/": row(API_OFFICER, post=_API_READ),
     "api/v1/institution/applications/search/": row(who(405, anonymous=403), post=who(403, officers=400)),
     "api/v1/institution/applications/filings/": row(API_OFFICER, post=who(403, officers=400)),
@@ -42,6 +46,7 @@ PAGES: dict = {
     ),
     "api/v1/institution/applications/<int:pk>/revoke/": row(_API_READ, post=_API_X_POST),
     "api/v1/institution/applications/filings/<int:pk>/resubmit/": row(_API_READ, post=_API_X_POST),
+    "api/v1/institution/applications/filings/<int:pk>/withdraw/": row(_API_READ, post=_API_X_POST),
 }
 ADMIN: dict = {}  # {"app.model": {route kind: row}}, as in ADMIN of tests/test_access_matrix.py
 API: dict = {
@@ -56,6 +61,7 @@ API: dict = {
     "POST /api/v1/institution/applications/{id}/disagree/": who(403, officer_x=400, officer_y=404),
     "POST /api/v1/institution/applications/{id}/revoke/": _API_X_POST,
     "POST /api/v1/institution/applications/filings/{id}/resubmit/": _API_X_POST,
+    "POST /api/v1/institution/applications/filings/{id}/withdraw/": _API_X_POST,
 }
 
 
@@ -87,6 +93,7 @@ URLS: dict = {
     "institution/business/archive/<int:record_pk>/": lambda w: f"{_B}/archive/{_record_pk(w)}/",
     "institution/business/deregister/<int:record_pk>/": lambda w: f"{_B}/deregister/{_record_pk(w)}/",
     "institution/business/filings/<int:pk>/resubmit/": lambda w: f"{_B}/filings/{_filing_pk(w)}/resubmit/",
+    "institution/business/filings/<int:pk>/withdraw/": lambda w: f"{_B}/filings/{_filing_pk(w)}/withdraw/",
     "api/v1/institution/applications/<int:pk>/": lambda w: f"{_A}/{_application_pk(w)}/",
     "api/v1/institution/applications/<int:pk>/agree/": lambda w: f"{_A}/{_application_pk(w)}/agree/",
     "api/v1/institution/applications/<int:pk>/attachments/<int:attachment_id>/": lambda w: (
@@ -96,6 +103,9 @@ URLS: dict = {
     "api/v1/institution/applications/<int:pk>/revoke/": lambda w: f"{_A}/{_application_pk(w)}/revoke/",
     "api/v1/institution/applications/filings/<int:pk>/resubmit/": lambda w: (
         f"{_A}/filings/{_filing_pk(w)}/resubmit/"
+    ),
+    "api/v1/institution/applications/filings/<int:pk>/withdraw/": lambda w: (
+        f"{_A}/filings/{_filing_pk(w)}/withdraw/"
     ),
 }
 API_PATHS: dict = {
@@ -107,6 +117,7 @@ API_PATHS: dict = {
     f"{_A}/{{id}}/disagree/": lambda w: f"{_A}/{_application_pk(w)}/disagree/",
     f"{_A}/{{id}}/revoke/": lambda w: f"{_A}/{_application_pk(w)}/revoke/",
     f"{_A}/filings/{{id}}/resubmit/": lambda w: f"{_A}/filings/{_filing_pk(w)}/resubmit/",
+    f"{_A}/filings/{{id}}/withdraw/": lambda w: f"{_A}/filings/{_filing_pk(w)}/withdraw/",
 }
 # {("METHOD", "/api/path/{param}/"): {statuses}}: what each operation documents (test_api_documented_answers)
 DOCUMENTED: dict = {
@@ -120,6 +131,7 @@ DOCUMENTED: dict = {
     ("POST", f"{_A}/{{id}}/disagree/"): {200, 400, 403, 404, 409, 413, 415},
     ("POST", f"{_A}/{{id}}/revoke/"): {200, 400, 403, 404, 409, 413, 415},
     ("POST", f"{_A}/filings/{{id}}/resubmit/"): {200, 400, 403, 404, 409, 413, 415},
+    ("POST", f"{_A}/filings/{{id}}/withdraw/"): {200, 400, 403, 404, 409, 413, 415},
 }
 
 ATTACHMENT = "0" * 31 + "3.pdf"  # a fixed name: the matrix writes the same file on every run
