@@ -1,5 +1,7 @@
 """INS-1 / API-1: every /api/v1/institution/ operation lets in exactly the officers the console's pages let in."""
 
+import re
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -21,5 +23,6 @@ def test_an_officer_still_holding_the_initial_password_is_refused_everywhere(met
     officer = OfficerFactory(must_change_password=True)
     client = APIClient()
     client.force_authenticate(officer)
-    response = getattr(client, method.lower())(path.replace("{id}", "1"), {}, format="json")
+    concrete = re.sub(r"\{[a-z_]+\}", "1", path)  # every path parameter ({id}, {attachment_id} …)
+    response = getattr(client, method.lower())(concrete, {}, format="json")
     assert response.status_code == 403, (method, path, response.status_code)
