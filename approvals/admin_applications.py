@@ -29,9 +29,8 @@ from docregsys.exceptions import TransitionRefused
 from docregsys.reference.models import Category, Region
 from docregsys.reference.selectors import province_code_for
 from registrations.models import Application, MaterialList, State
-from registrations.selectors import application_decidable_for, application_events_of
+from registrations.selectors import application_decidable_for, application_events_of, attachment_content
 from registrations.services.applications import REASON_MAX_LENGTH
-from registrations.services.attachments import attachment_content
 
 from .admin import ACTIONS, ReviewerScopedAdmin
 from .describe import record_lines, requested_lines

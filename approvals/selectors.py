@@ -42,11 +42,6 @@ def material_list_list_for(*, user) -> QuerySet[MaterialList]:
 def application_approval_refusals(application: Application) -> list:
     """What would refuse 批准 today (REG-5: the rules against today's records), for the confirmation page;
     the service checks again under the row lock."""
-    person = (
-        Person.of_user(application.doctor)
-        if application.doctor_id
-        else Person(real_name=application.real_name, id_number_digest=application.id_number_digest)
-    )
     return application_refusals(
-        person=person, draft=Draft.of(application), stage=APPROVE, application_id=application.pk
+        person=Person.of_application(application), draft=Draft.of(application), stage=APPROVE, application_id=application.pk
     )

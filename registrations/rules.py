@@ -66,6 +66,13 @@ class Person:
         return cls(real_name=user.real_name, id_number_digest=user.id_number_digest, user=user)
 
     @classmethod
+    def of_application(cls, application: Application) -> Person:
+        """The person an application concerns: its doctor's account, else (INS-10) its name and digest."""
+        if application.doctor_id:
+            return cls.of_user(application.doctor)
+        return cls(real_name=application.real_name, id_number_digest=application.id_number_digest)
+
+    @classmethod
     def of_record(cls, record: PracticeRecord) -> Person:
         return cls(real_name=record.real_name, id_number_digest=record.id_number_digest)
 

@@ -27,6 +27,7 @@ from institutions.models import Institution, InstitutionAuthority
 from .models import (
     Application,
     ApplicationEvent,
+    Attachment,
     DoctorLookup,
     ExtraLocation,
     Kind,
@@ -35,6 +36,7 @@ from .models import (
     ProfileChange,
 )
 from .models import State as AppState
+from .private_files import attachments
 
 
 def practice_records_for_digest(digest: str) -> QuerySet[PracticeRecord]:
@@ -460,3 +462,18 @@ def institution_options_for(
             | Q(name_initials__startswith=query.lower())
         )
     return qs.select_related("region").order_by("name", "pk")[: max(0, min(limit, 100))]
+
+
+def attachment_content(*, user, attachment_id: int) -> tuple[Attachment, bytes] | None:
+    """An attachment the user may see (through the application's scope) with its bytes; None otherwise."""
+    attachment = (
+        Attachment.objects.filter(pk=attachment_id, application__in=application_list_for(user=user))
+        .select_related("application")
+        .first()
+    )
+    if attachment is None:
+        return None
+    found = attachments.read(attachment.stored_name)
+    if found is None:
+        return None
+    return attachment, found[0]

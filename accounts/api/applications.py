@@ -50,6 +50,7 @@ from registrations.rules import (
 from registrations.selectors import (
     application_events_of,
     application_list_for,
+    attachment_content,
     institution_options_for,
     practice_records_for_digest,
 )
@@ -66,7 +67,6 @@ from registrations.services.attachments import (
     EDITABLE,
     application_attachment_add,
     application_attachment_remove,
-    attachment_content,
 )
 
 from ..selectors import PATH_D_KINDS, activation_next_step, may_file_before_activation, practice_records_for
@@ -513,17 +513,7 @@ class ApplicationList(DoctorView):
     def post(self, request):
         """File (提交): the rules are checked and every failed one answered (400, 409 for REG-5); nothing is
         stored on a refusal. 201 with the application (机构审核中)."""
-        user = _doctor(request)
-        serializer = DoctorDraftInputSerializer(data=request.data, doctor=user)
-        serializer.is_valid(raise_exception=True)
-        draft = serializer.draft()
-        _doctor(request, kind=draft.kind)
-        _require_institution(draft)
-        try:
-            application = application_file(doctor=user, draft=draft)
-        except ApplicationRefused as refused:
-            return _refused(refused.refusals)
-        return Response(_detail(user, application.pk), status=status.HTTP_201_CREATED)
+        return _create(request, application_file)
 
 
 class ApplicationDraftCreate(DoctorView):
@@ -534,17 +524,22 @@ class ApplicationDraftCreate(DoctorView):
     )
     def post(self, request):
         """保存草稿: kept without the rules (shown by check/); one open application per type (REG-5, 409)."""
-        user = _doctor(request)
-        serializer = DoctorDraftInputSerializer(data=request.data, doctor=user)
-        serializer.is_valid(raise_exception=True)
-        draft = serializer.draft()
-        _doctor(request, kind=draft.kind)
-        _require_institution(draft)
-        try:
-            application = application_save(doctor=user, draft=draft)
-        except ApplicationRefused as refused:
-            return _refused(refused.refusals)
-        return Response(_detail(user, application.pk), status=status.HTTP_201_CREATED)
+        return _create(request, application_save)
+
+
+def _create(request, service) -> Response:
+    """A new application from the body through `service` (file or save): 201, or every refusal."""
+    user = _doctor(request)
+    serializer = DoctorDraftInputSerializer(data=request.data, doctor=user)
+    serializer.is_valid(raise_exception=True)
+    draft = serializer.draft()
+    _doctor(request, kind=draft.kind)
+    _require_institution(draft)
+    try:
+        application = service(doctor=user, draft=draft)
+    except ApplicationRefused as refused:
+        return _refused(refused.refusals)
+    return Response(_detail(user, application.pk), status=status.HTTP_201_CREATED)
 
 
 class ApplicationCheck(DoctorView):

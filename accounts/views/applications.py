@@ -22,14 +22,14 @@ from institutions.models import Institution
 from registrations.guide import IN_PERSON, WANTS, guide_suggest
 from registrations.models import DOCTOR_KINDS, OPEN_STATES, Attachment, Initiator, Kind, State
 from registrations.rules import FORM, Person, application_refusals
-from registrations.selectors import application_events_of, institution_options_for
+from registrations.selectors import application_events_of, attachment_content, institution_options_for
 from registrations.services.applications import (
     MOVES,
     ApplicationRefused,
     application_submit,
     application_withdraw,
 )
-from registrations.services.attachments import application_attachment_remove, attachment_content
+from registrations.services.attachments import application_apply, application_attachment_remove
 
 from ..decorators import activated_required, applicant_required
 from ..forms.applications import (
@@ -53,7 +53,6 @@ from ..selectors import (
     assessments_for,
     practice_records_for,
 )
-from ..services.applications import application_apply
 
 PAGE_SIZE = 20
 EDITABLE = (State.DRAFT, State.RETURNED)

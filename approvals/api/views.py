@@ -22,9 +22,8 @@ from docregsys.identity.crypto import id_number_digest, normalize_id_number
 from docregsys.openapi import refusals
 from docregsys.reference.selectors import is_reviewer
 from registrations.models import Application
-from registrations.selectors import application_decidable_for
+from registrations.selectors import application_decidable_for, attachment_content
 from registrations.services.applications import ApplicationRefused
-from registrations.services.attachments import attachment_content
 
 from ..selectors import application_queue_for
 from ..services import application_approve, application_return

@@ -24,13 +24,13 @@ from docregsys.openapi import refusals
 from docregsys.reference.models import DeregistrationReason, FilingReason
 from registrations.models import Application, Kind, State
 from registrations.rules import Draft
+from registrations.selectors import attachment_content
 from registrations.services.applications import (
     REASON_MAX_LENGTH,
     application_agree,
     application_disagree,
     application_revoke,
 )
-from registrations.services.attachments import attachment_content
 from registrations.services.institution import (
     application_institution_file,
     application_institution_resubmit,

@@ -36,14 +36,13 @@ from registrations.models import (
     State,
 )
 from registrations.rules import SUBMIT, Draft, Person, application_refusals
-from registrations.selectors import application_events_of, application_list_for
+from registrations.selectors import application_events_of, application_list_for, attachment_content
 from registrations.services.applications import (
     REASON_MAX_LENGTH,
     application_agree,
     application_disagree,
     application_revoke,
 )
-from registrations.services.attachments import attachment_content
 
 from . import officer_required
 from .tables import export_format, export_response, paginate
@@ -432,13 +431,8 @@ def requested_lines(application: Application, record: PracticeRecord | None = No
 
 def current_refusals(application: Application) -> list[TransitionRefused]:
     """The rules that fail for this application now (shown as warnings while the institution decides)."""
-    person = (
-        Person.of_user(application.doctor)
-        if application.doctor_id
-        else Person(real_name=application.real_name, id_number_digest=application.id_number_digest)
-    )
     return application_refusals(
-        person=person, draft=Draft.of(application), stage=SUBMIT, application_id=application.pk
+        person=Person.of_application(application), draft=Draft.of(application), stage=SUBMIT, application_id=application.pk
     )
 
 

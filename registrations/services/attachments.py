@@ -12,7 +12,9 @@ from docregsys.identity.validators import validate_attachment
 
 from ..models import Application, Attachment, State
 from ..private_files import CONTENT_TYPES, attachments
+from ..rules import Draft
 from ..selectors import application_list_for
+from .applications import application_file, application_save, application_submit
 
 MAX_PER_APPLICATION = 20
 EDITABLE = (State.DRAFT, State.RETURNED)
@@ -80,16 +82,45 @@ def application_attachment_remove(*, user, application_id: int, attachment_id: i
     transaction.on_commit(lambda: attachments.delete(name))
 
 
-def attachment_content(*, user, attachment_id: int) -> tuple[Attachment, bytes] | None:
-    """An attachment the user may see (through the application's scope) with its bytes; None otherwise."""
-    attachment = (
-        Attachment.objects.filter(pk=attachment_id, application__in=application_list_for(user=user))
-        .select_related("application")
-        .first()
-    )
-    if attachment is None:
-        return None
-    found = attachments.read(attachment.stored_name)
-    if found is None:
-        return None
-    return attachment, found[0]
+# ------------------------------------------------------------------------ the form's save + attach + submit
+
+
+def application_apply(
+    *,
+    doctor,
+    draft: Draft,
+    uploads: list[tuple[str, object]] = (),
+    application_id: int | None = None,
+    submit: bool = True,
+    field_of=lambda kind: "file",
+) -> Application:
+    """The 业务申请 page in one step: save the doctor's application with its new attachments and, when
+    `submit`, file it — all or nothing (the files are written before the rows, so a refusal removes them).
+
+    A refused attachment names the form field it came from (`field_of(attachment kind)`).
+    """
+    if not uploads:
+        if submit:
+            return application_file(doctor=doctor, draft=draft, application_id=application_id)
+        return application_save(doctor=doctor, draft=draft, application_id=application_id)
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            application = application_save(doctor=doctor, draft=draft, application_id=application_id)
+            for kind, upload in uploads:
+                try:
+                    attachment = application_attachment_add(
+                        user=doctor, application_id=application.pk, kind=kind, upload=upload
+                    )
+                except TransitionRefused as refusal:
+                    if refusal.field == "file":
+                        refusal.field = field_of(kind)
+                    raise
+                stored.append(attachment.stored_name)
+            if submit:
+                application = application_submit(doctor=doctor, application_id=application.pk)
+    except BaseException:
+        for name in stored:  # their rows were rolled back: no orphan file
+            attachments.delete(name)
+        raise
+    return application

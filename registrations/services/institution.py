@@ -22,7 +22,6 @@ from docregsys.reference.models import Category
 from docregsys.reference.selectors import is_officer
 from institutions.models import Institution, InstitutionAuthority
 
-from ..calendar import add_working_days
 from ..models import (
     INSTITUTION_KINDS,
     OPEN_STATES,
@@ -34,17 +33,17 @@ from ..models import (
     State,
 )
 from ..rules import SUBMIT, Draft, Person, application_refusals
-from ..selectors import application_authority_for, application_list_for
+from ..selectors import application_list_for
 from .applications import (
     STALE,
     ApplicationRefused,
     _clean_texts,
     application_move,
+    application_routing,
     event_record,
     reason_clean,
 )
 
-NO_AUTHORITY = _("本机构尚未设置该类别医师的审批机关，请先在“系统功能 → 审批机关设置”中设置。")
 NOT_HERE = _("该医师的有效执业注册不在本机构，不能为其申请。")
 # What the institution may change when it amends a returned application.
 AMENDABLE = ("filing_reason", "deregistration_reason", "new_institution_name", "statement")
@@ -188,13 +187,10 @@ def application_institution_file(
         state=State.AGREED,
         **draft.columns(),
     )
-    authority = application_authority_for(application)
-    if authority is None:
-        raise TransitionRefused(NO_AUTHORITY, code="no_authority")
     now = timezone.now()
-    application.authority = authority
-    application.submitted_at = application.agreed_at = now
-    application.due_date = add_working_days(timezone.localdate(now), authority.statutory_days)
+    for name, value in application_routing(application, now=now).items():  # authority, agreed_at, due date
+        setattr(application, name, value)
+    application.submitted_at = now
     try:
         with transaction.atomic():
             application.save()
@@ -255,25 +251,17 @@ def application_institution_resubmit(
         draft=current,
         application_id=application.pk,
     )
-    authority = application_authority_for(application)
-    if authority is None:
-        raise TransitionRefused(NO_AUTHORITY, code="no_authority")
     if draft is not None:
         application.version = F("version") + 1
         application.save(update_fields=[*AMENDABLE, "version"])
-    now = timezone.now()
+    # Re-entering 卫健委审批中, application_move routes it again and restarts the clock (application_routing);
+    # without an authority it refuses, and the amendment above rolls back with it.
     return application_move(
         application_id=application_id,
         actor=officer,
         action=Action.RESUBMIT,
         scope=scope,
-        updates={
-            "authority": authority,
-            "submitted_at": now,
-            "agreed_at": now,
-            "decided_at": None,
-            "due_date": add_working_days(timezone.localdate(now), authority.statutory_days),
-        },
+        updates={"submitted_at": timezone.now()},
     )
 
 
