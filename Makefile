@@ -4,8 +4,8 @@ PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
-# Debian packages: WeasyPrint's fast font subsetting, a CJK font, PDF tools, the browser for tests.
-APT_PACKAGES := libharfbuzz-subset0 fonts-wqy-zenhei poppler-utils chromium gettext docker-compose
+# Debian packages: WeasyPrint's fast font subsetting, PDF tools, the browser for tests (the CJK font is in printing/fonts/).
+APT_PACKAGES := libharfbuzz-subset0 poppler-utils chromium gettext docker-compose
 
 .PHONY: setup system-packages venv run serve test test-fast lint messages data bench clean
 

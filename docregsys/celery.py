@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "docregsys.settings")
 
@@ -15,3 +16,11 @@ app.autodiscover_tasks()
 def ping() -> str:
     """A task with no side effects, used by /healthz?worker=1 and the worker test."""
     return "pong"
+
+
+@worker_process_init.connect
+def _warm_printing(**_kwargs):
+    """STACK.md: import WeasyPrint and load the font at worker start, not in the first job."""
+    from printing.engine import warm
+
+    warm()

@@ -155,7 +155,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messaging.outbox_drain",
         "schedule": env.float("OUTBOX_RETRY_SECONDS", default=30.0),
     },
+    # PRN-2: documents whose render was never queued (broker down at commit) are queued again.
+    "printing-requeue": {"task": "printing.requeue", "schedule": 60.0},
 }
+
+# PRN-1…4 signatures: the production key and certificate come from files (PEM, EC P-256); without them
+# a development pair is generated once into .local/signing/ (refused when DEBUG is off).
+SIGNING_KEY_FILE = env("SIGNING_KEY_FILE", default=str(BASE_DIR / ".local" / "signing" / "dev-signing.pem"))
+SIGNING_CERT_FILE = env("SIGNING_CERT_FILE", default=SIGNING_KEY_FILE)
+SIGNING_GENERATE_DEV_KEY = env.bool("SIGNING_GENERATE_DEV_KEY", default=DEBUG)
+# The address printed in QR codes (PUB-1); the public pages' origin.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
 # SMS gateway: console (development), file (tests), http (production gateway).
 SMS_BACKEND = env("SMS_BACKEND", default="console")

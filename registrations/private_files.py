@@ -3,8 +3,10 @@ outside the static and media roots, read back only through views that check who 
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -38,6 +40,23 @@ class PrivateStore:
             out.write(data)
         path.chmod(0o600)
         return name
+
+    def write(self, name: str, data: bytes) -> None:
+        """Write (or replace) a file under a name chosen beforehand, atomically: a reader sees the old file
+        or the whole new one, and a write repeated by a redelivered task leaves one file."""
+        path = self.path(name)
+        if path is None:
+            raise ValueError("not a stored name")
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
     def read(self, name: str) -> tuple[bytes, str] | None:
         """(bytes, content type) of a stored file, or None when there is none."""

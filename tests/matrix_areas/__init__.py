@@ -19,6 +19,7 @@ from . import (
     doctors,
     entrance,
     help,
+    public_verify,
     review,
     statistics,
     system,
@@ -39,4 +40,5 @@ AREAS = [
     applications_api,
     business,
     approvals,
+    public_verify,
 ]

@@ -1,0 +1,53 @@
+"""Reading documents: the stored PDF, and the public check of a printed code (PRN-1, PRN-3, PRN-4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .kinds import DocumentKind, content_hash, kind_of
+from .models import Document
+
+
+def document_pdf(document: Document) -> bytes | None:
+    """The stored PDF of a finished document (None while it renders or if the file is gone)."""
+    from .services import documents
+
+    if document.state != Document.State.DONE:
+        return None
+    found = documents.read(f"{document.file_key}.pdf")
+    return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """The answer of the public check page for one code."""
+
+    document: Document
+    kind: DocumentKind
+    valid: bool
+    superseded: bool  # a newer document replaced it (the data changed, or a reprint)
+    facts: dict  # what the kind shows the public
+
+
+def document_check(code: str) -> CodeCheck | None:
+    """The document a printed code belongs to and whether it is still valid: current, rendered, its data
+    unchanged since, and the kind's own condition (a form's application still agreed or approved)."""
+    normalized = "".join(ch for ch in code.upper() if ch.isalnum())[:16]
+    if len(normalized) != 16:
+        return None
+    document = Document.objects.select_related("application", "record", "exam_result", "institution").filter(
+        code=normalized
+    ).first()
+    if document is None:
+        return None
+    kind = kind_of(document.kind)
+    subject = getattr(document, kind.subject_field)
+    superseded = not document.is_current
+    valid = (
+        not superseded
+        and document.state == Document.State.DONE
+        and content_hash(kind, subject) == document.content_hash
+        and kind.still_valid(subject, document)
+    )
+    return CodeCheck(document=document, kind=kind, valid=valid, superseded=superseded,
+                     facts=kind.public(subject, document))
