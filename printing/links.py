@@ -24,8 +24,9 @@ OTP_STEP_SECONDS = 30
 PAYLOAD_VERSION = 1
 
 
-def certificate_payload(*, code: str, certificate_number: str, real_name: str, level: str, category: str,
-                        issued: str) -> dict:
+def certificate_payload(
+    *, code: str, certificate_number: str, real_name: str, level: str, category: str, issued: str
+) -> dict:
     """The signed content of a certificate QR: which document, whose, what level and category, when."""
     return {
         "v": PAYLOAD_VERSION,

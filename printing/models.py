@@ -67,7 +67,9 @@ class Document(models.Model):
     content_hash = models.CharField(_("内容摘要"), max_length=64)
     # The code printed on the document and checked on the public page (行政审批编码, 证照编号, 验证码).
     code = models.CharField(_("编码"), max_length=16, unique=True, default=new_code, editable=False)
-    state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.QUEUED, db_index=True)
+    state = models.CharField(
+        _("状态"), max_length=12, choices=State.choices, default=State.QUEUED, db_index=True
+    )
     file_key = models.CharField(max_length=32, default=new_file_key, editable=False)
     size = models.PositiveIntegerField(_("大小"), default=0)
     failure = models.CharField(_("失败原因"), max_length=200, blank=True)
@@ -101,9 +103,14 @@ class Document(models.Model):
             models.CheckConstraint(
                 name="document_one_subject",
                 condition=(
-                    models.Q(kind="form", application__isnull=False, record__isnull=True, exam_result__isnull=True)
+                    models.Q(
+                        kind="form", application__isnull=False, record__isnull=True, exam_result__isnull=True
+                    )
                     | models.Q(
-                        kind="certificate", application__isnull=True, record__isnull=False, exam_result__isnull=True
+                        kind="certificate",
+                        application__isnull=True,
+                        record__isnull=False,
+                        exam_result__isnull=True,
                     )
                     | models.Q(
                         kind="score_report",

@@ -35,9 +35,11 @@ def document_check(code: str) -> CodeCheck | None:
     normalized = "".join(ch for ch in code.upper() if ch.isalnum())[:16]
     if len(normalized) != 16:
         return None
-    document = Document.objects.select_related("application", "record", "exam_result", "institution").filter(
-        code=normalized
-    ).first()
+    document = (
+        Document.objects.select_related("application", "record", "exam_result", "institution")
+        .filter(code=normalized)
+        .first()
+    )
     if document is None:
         return None
     kind = kind_of(document.kind)
@@ -49,5 +51,6 @@ def document_check(code: str) -> CodeCheck | None:
         and content_hash(kind, subject) == document.content_hash
         and kind.still_valid(subject, document)
     )
-    return CodeCheck(document=document, kind=kind, valid=valid, superseded=superseded,
-                     facts=kind.public(subject, document))
+    return CodeCheck(
+        document=document, kind=kind, valid=valid, superseded=superseded, facts=kind.public(subject, document)
+    )

@@ -29,7 +29,9 @@ _TEST_RENDER_DELAY = float(os.environ.get("PRINTING_TEST_RENDER_DELAY", "0") or 
 
 def _current(kind_name: str, subject, *, lock: bool = False) -> Document | None:
     kind = kind_of(kind_name)
-    rows = Document.objects.filter(kind=kind_name, superseded_at__isnull=True, **{kind.subject_field: subject})
+    rows = Document.objects.filter(
+        kind=kind_name, superseded_at__isnull=True, **{kind.subject_field: subject}
+    )
     if lock:
         rows = rows.select_for_update()
     return rows.first()
@@ -116,9 +118,9 @@ def document_requeue_stale(*, older_than_seconds: int = 120) -> int:
     """Queue again the documents whose kick was lost (broker down at commit); returns how many."""
     cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
     ids = list(
-        Document.objects.filter(state=Document.State.QUEUED, created_at__lt=cutoff).values_list("pk", flat=True)[
-            :500
-        ]
+        Document.objects.filter(state=Document.State.QUEUED, created_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )[:500]
     )
     for document_id in ids:
         _queue(document_id)

@@ -24,7 +24,9 @@ def private_root(settings, tmp_path):
     return tmp_path / "private"
 
 
-def test_a_score_report_renders_in_the_task_and_is_reused(private_root, tmp_path, django_capture_on_commit_callbacks):
+def test_a_score_report_renders_in_the_task_and_is_reused(
+    private_root, tmp_path, django_capture_on_commit_callbacks
+):
     """PRN-4 / PRN-2: the worker's render holds the seed's fields and the code; a second ask renders nothing."""
     result = ExamResultFactory(real_name="王五", year=2025, written_score=412)
     with django_capture_on_commit_callbacks(execute=True):
