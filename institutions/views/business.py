@@ -17,22 +17,19 @@ from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from docregsys.adminsearch import TOKEN_PARAM, digest_for, token_for
 from docregsys.downloads import private_file_response
 from docregsys.exceptions import TransitionRefused
-from docregsys.identity.crypto import id_number_digest, mask_id_number
+from docregsys.identity.crypto import id_number_digest
 from docregsys.identity.normalize import normalize_id_number, normalize_text, refuse_invisible
-from qualifications.models import QualificationCertificate
 from registrations.models import (
     Application,
     ApplicationEvent,
     Initiator,
     Kind,
-    PracticeRecord,
     State,
 )
 from registrations.rules import SUBMIT, Draft, Person, application_refusals
@@ -43,6 +40,7 @@ from registrations.services.applications import (
     application_disagree,
     application_revoke,
 )
+from registrations.wording import qualification_masked, record_shown, requested_lines, scope_names
 
 from . import officer_required
 from .tables import export_format, export_response, paginate
@@ -332,124 +330,14 @@ def application_for(officer, pk: int) -> Application:
     )
 
 
-def record_shown(application: Application) -> PracticeRecord | None:
-    """The practice record the page shows: the one acted upon, else the person's valid record (if any)."""
-    if application.record_id:
-        return application.record
-    if not application.id_number_digest:
-        return None
-    return (
-        PracticeRecord.objects.filter(
-            id_number_digest=application.id_number_digest,
-            real_name=application.real_name,
-            state=PracticeRecord.State.VALID,
-        )
-        .select_related("main_institution", "authority", "location")
-        .prefetch_related("scopes")
-        .order_by("-approval_date", "pk")
-        .first()
-    )
-
-
-def _names(scopes) -> str:
-    return "、".join(scope.name for scope in scopes)
-
-
-def requested_lines(application: Application, record: PracticeRecord | None = None) -> list[str]:
-    """业务申请内容 in words, as seed 002 §8 shows it ("执业范围请求变更为：外科专业；")."""
-    kind = application.kind
-    scopes = list(application.scopes.all())
-    lines: list[str] = []
-
-    def changed(label, new, old=None):
-        if new and new != old:
-            lines.append(gettext("%(label)s请求变更为：%(value)s；") % {"label": label, "value": new})
-
-    if kind in (Kind.CHANGE, Kind.UPGRADE):
-        old_scopes = _names(record.scopes.all()) if record else ""
-        changed(
-            gettext("医师级别"),
-            application.get_level_display(),
-            record.get_level_display() if record else None,
-        )
-        changed(
-            gettext("医师类别"),
-            application.get_category_display(),
-            record.get_category_display() if record else None,
-        )
-        changed(
-            gettext("执业地点"),
-            application.location.full_name if application.location else "",
-            record.location.full_name if record else None,
-        )
-        changed(gettext("执业范围"), _names(scopes), old_scopes)
-        changed(
-            gettext("主要执业机构"),
-            application.institution.name,
-            record.main_institution.name if record else None,
-        )
-        if not lines:
-            lines.append(gettext("执业信息无变化；"))
-    elif kind in (Kind.REGISTER, Kind.MILITARY_IN):
-        for label, value in (
-            (gettext("医师级别"), application.get_level_display()),
-            (gettext("医师类别"), application.get_category_display()),
-            (gettext("执业地点"), application.location.full_name if application.location else ""),
-            (gettext("执业范围"), _names(scopes)),
-            (gettext("主要执业机构"), application.institution.name),
-        ):
-            if value:
-                lines.append(gettext("申请注册%(label)s：%(value)s；") % {"label": label, "value": value})
-        if application.military_unit:
-            lines.append(gettext("原军队单位：%(unit)s；") % {"unit": application.military_unit})
-    elif kind == Kind.FILING:
-        lines.append(
-            gettext("申请在%(inst)s多执业机构备案，备案执业范围：%(scopes)s；")
-            % {"inst": application.institution.name, "scopes": _names(scopes) or "—"}
-        )
-    elif kind == Kind.FILING_CANCEL:
-        where = application.filing.institution.name if application.filing else application.institution.name
-        lines.append(gettext("申请取消在%(inst)s的多执业机构备案；") % {"inst": where})
-    elif kind == Kind.LOCATION_CANCEL:
-        extra = application.extra_location
-        where = f"{extra.institution.name}（{extra.location.full_name}）" if extra else "—"
-        lines.append(gettext("申请取消多地点执业：%(where)s；") % {"where": where})
-    elif kind == Kind.TO_MILITARY:
-        lines.append(gettext("申请变更到军队：%(unit)s；") % {"unit": application.military_unit or "—"})
-    elif kind == Kind.DEREGISTER:
-        reason = application.deregistration_reason
-        lines.append(gettext("注销情形：%(reason)s；") % {"reason": reason.name if reason else "—"})
-    elif kind == Kind.ARCHIVE:
-        reason = application.filing_reason
-        lines.append(gettext("备案情形：%(reason)s；") % {"reason": reason.name if reason else "—"})
-    elif kind == Kind.RENAME:
-        changed(gettext("机构名称"), application.new_institution_name, application.institution.name)
-    else:  # 证书补办, 申领电子证照
-        lines.append(gettext("申请%(kind)s；") % {"kind": application.get_kind_display()})
-    return lines
-
-
 def current_refusals(application: Application) -> list[TransitionRefused]:
     """The rules that fail for this application now (shown as warnings while the institution decides)."""
     return application_refusals(
-        person=Person.of_application(application), draft=Draft.of(application), stage=SUBMIT, application_id=application.pk
+        person=Person.of_application(application),
+        draft=Draft.of(application),
+        stage=SUBMIT,
+        application_id=application.pk,
     )
-
-
-def qualification_masked(record: PracticeRecord | None, application: Application) -> str:
-    """资格证书编码, masked: the record's, else the application's, else the person's certificate of the
-    record's level and category (the exam centre's, found by name and ID-number digest)."""
-    number = (record.qualification_number if record else "") or (
-        application.qualification.number if application.qualification_id else ""
-    )
-    if not number and application.id_number_digest:
-        certificates = QualificationCertificate.objects.filter(
-            id_number_digest=application.id_number_digest, real_name=application.real_name
-        )
-        if record is not None:
-            certificates = certificates.filter(level=record.level, category=record.category)
-        number = certificates.order_by("-year_obtained").values_list("number", flat=True).first() or ""
-    return mask_id_number(number) if number else ""
 
 
 class DisagreeForm(forms.Form):
@@ -466,7 +354,7 @@ def detail_context(application: Application) -> dict:
     return {
         "application": application,
         "record": record,
-        "record_scopes": _names(record.scopes.all()) if record else "",
+        "record_scopes": scope_names(record.scopes.all()) if record else "",
         "qualification_masked": qualification_masked(record, application),
         "lines": requested_lines(application, record),
         "events": application_events_of(application),
