@@ -15,12 +15,15 @@ import datetime as dt
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from docregsys.exceptions import TransitionRefused
 from registrations.models import Action, Application, ApplicationEvent, Kind, State
 from registrations.photos import photo_read
 from registrations.wording import application_sex, qualification_masked, requested_rows
 
 from .kinds import DocumentKind, register
+from .models import Document
 from .qr import qr_data_uri
 
 FORM_TITLE = "医师执业、变更执业、多机构备案申请审核表"
@@ -40,6 +43,33 @@ def form_title(application: Application) -> str:
 def form_printable(application: Application) -> bool:
     """After 同意 (卫健委审批中, which is also where the institution's own filings start) or approved."""
     return application.state in PRINTABLE_STATES
+
+
+NOT_PRINTABLE = _(
+    "该申请尚未经本机构同意（或已被撤销、退回、撤回），不能打印申请表。申请表在同意后、办结前后均可打印。"
+)
+
+
+def form_current(application: Application) -> Document | None:
+    """The application's current form (the caller scoped the application first), or None."""
+    return Document.objects.filter(
+        kind=Document.Kind.FORM, application=application, superseded_at__isnull=True
+    ).first()
+
+
+def form_request(*, officer, application: Application) -> Document:
+    """Print the coded form from the institution console: the current document, or a new one queued.
+
+    The caller scoped `application` to the officer's institution. Refused (nothing written) unless the
+    institution's agreement stands: 卫健委审批中 or 已办结.
+    """
+    from .services import document_request
+
+    if not form_printable(application):
+        raise TransitionRefused(NOT_PRINTABLE, code="wrong_state")
+    return document_request(
+        kind="form", subject=application, requested_by=officer, institution=officer.institution
+    )
 
 
 def _date(value) -> str:
@@ -81,6 +111,8 @@ def _data(application: Application) -> dict:
         "submitted_on": _date(application.submitted_at),
         "agreed_on": _date(agreement.at if agreement else application.agreed_at),
         "agreed_reason": agreement.reason if agreement else "",
+        # The moment of the agreement: a 撤销 and a new 同意 make a new code even on the same day.
+        "agreement": agreement.at.isoformat() if agreement else "",
         "authority": application.authority.name if application.authority_id else "",
         "photo": record.photo if record else "",
     }

@@ -1,4 +1,4 @@
-"""业务办理 (INS-6): 医师申请业务办理, 医师正在申办的业务列表, 已完成审批业务列表, and the 打印预览.
+"""业务办理 (INS-6): 医师申请业务办理, 医师正在申办的业务列表, 已完成审批业务列表, and 打印申请表 (PRN-1).
 
 The queue holds the applications routed to the officer's institution that wait for it (机构审核中); one
 application shows the doctor's practice record, the requested change in words, the attachments and the
@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.db.models import OuterRef, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -25,11 +26,19 @@ from docregsys.downloads import private_file_response
 from docregsys.exceptions import TransitionRefused
 from docregsys.identity.crypto import id_number_digest
 from docregsys.identity.normalize import normalize_id_number, normalize_text, refuse_invisible
+from printing.application_forms import (
+    FORM,
+    NOT_PRINTABLE,
+    form_current,
+    form_printable,
+    form_request,
+    form_title,
+)
+from printing.views import document_download_response, document_status_response
 from registrations.models import (
     Application,
     ApplicationEvent,
     Initiator,
-    Kind,
     State,
 )
 from registrations.rules import SUBMIT, Draft, Person, application_refusals
@@ -402,24 +411,66 @@ def business_detail(request, pk: int):
     return render(request, "institutions/business/detail.html", context, status=status)
 
 
-PRINT_TITLES = {
-    Kind.DEREGISTER: _("医师注销注册申请审核表"),
-    Kind.ARCHIVE: _("医师注册备案申请审核表"),
-    Kind.RENAME: _("医疗机构更名变更申请表"),
-}
-FORM_TITLE = _("医师执业、变更执业、多机构备案申请审核表")
+# ------------------------------------------------------------------------------------------ the coded form
+
+
+def _form_urls(application: Application) -> dict:
+    return {
+        "status_url": reverse("console:business_print_status", args=[application.pk]),
+        "download_url": reverse("console:business_print_pdf", args=[application.pk]),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@officer_required
+def business_print(request, pk: int):
+    """打印申请表 (PRN-1): the coded form as a PDF rendered by the worker. GET shows its state and offers
+    生成打印表单; POST (a state change: a code is issued) asks for it. Only after 同意 or once approved."""
+    application = application_for(request.user, pk)
+    status = 200
+    if request.method == "POST":
+        try:
+            form_request(officer=request.user, application=application)
+        except TransitionRefused as refusal:
+            messages.error(request, refusal.message)
+            status = 400
+        else:
+            return redirect("console:business_print", pk=application.pk)
+    printable = form_printable(application)
+    document = form_current(application) if printable else None
+    context = {
+        "application": application,
+        "title": form_title(application),
+        "printable": printable,
+        "not_printable": NOT_PRINTABLE,
+        "document": document,
+        **_form_urls(application),
+    }
+    return render(request, "institutions/business/print.html", context, status=status)
+
+
+def _printed_form(request, pk: int):
+    application = application_for(request.user, pk)
+    document = form_current(application) if form_printable(application) else None
+    if document is None:
+        raise Http404
+    return application, document
 
 
 @require_GET
 @officer_required
-def business_print(request, pk: int):
-    """业务打印表单: an HTML 打印预览 of the application form (the PDF comes with the printing issue)."""
-    application = application_for(request.user, pk)
-    context = detail_context(application)
-    context["title"] = PRINT_TITLES.get(application.kind, FORM_TITLE)
-    agreed = next((e for e in context["events"] if e.action == "agree"), None)
-    context["agreed_event"] = agreed
-    return render(request, "institutions/business/print.html", context)
+def business_print_status(request, pk: int):
+    """The form's job as JSON for the progress widget (PRN-2); 404 before it was asked for."""
+    application, document = _printed_form(request, pk)
+    return document_status_response(document, download_url=_form_urls(application)["download_url"])
+
+
+@require_GET
+@officer_required
+def business_print_pdf(request, pk: int):
+    """The signed PDF of the coded form; 404 while it renders or once the agreement no longer stands."""
+    _application, document = _printed_form(request, pk)
+    return document_download_response(document, filename=FORM.filename(document))
 
 
 @require_GET
@@ -476,6 +527,8 @@ urlpatterns = [
     path("business/done/", business_done, name="business_done"),
     path("business/<int:pk>/", business_detail, name="business_detail"),
     path("business/<int:pk>/print/", business_print, name="business_print"),
+    path("business/<int:pk>/print/status/", business_print_status, name="business_print_status"),
+    path("business/<int:pk>/print/form.pdf", business_print_pdf, name="business_print_pdf"),
     path("business/<int:pk>/revoke/", business_revoke, name="business_revoke"),
     path(
         "business/<int:pk>/attachments/<int:attachment_pk>/",
