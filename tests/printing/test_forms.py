@@ -221,7 +221,7 @@ def _kinds(x, doctor_b):
             kind=Kind.REGISTER,
             doctor=DoctorFactory(real_name="孙注册", id_number=make_resident_id("430102", "19900202")),
             institution=x,
-            level="practising",
+            level="physician",
             category="clinical",
             statement="首次注册",
             scopes=[scope("内科专业")],
