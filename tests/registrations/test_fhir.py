@@ -11,13 +11,17 @@ from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.organization import Organization
 from fhir.resources.R4B.practitioner import Practitioner
 from fhir.resources.R4B.practitionerrole import PractitionerRole
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+from werkzeug import Client as WerkzeugClient
 
 from docregsys.reference.models import PracticeScope
 from registrations.api.fhir import human_name
 from registrations.models import PracticeRecord
 from tests import personas
 from tests.factories import FilingFactory, PracticeRecordFactory, UserFactory, make_resident_id
+from tests.platform.apischema import served_schema
+from tests.platform.conftest import wsgi_keeps_the_test_transaction  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -450,3 +454,34 @@ def test_plain_json_is_answered_when_asked_for(record, officer_x):
         BASE + f"Practitioner/{NUMBER}", HTTP_ACCEPT="application/fhir+json; fhirVersion=4.0"
     )
     assert response["Content-Type"] == "application/fhir+json"
+
+
+# ----------------------------------------------------------------------------------- the OpenAPI schema
+
+
+@pytest.mark.usefixtures("wsgi_keeps_the_test_transaction")
+def test_answers_match_the_served_openapi_schema(filing, officer_x, x):
+    """API-1 / API-2: full answers (200) and refusals (400, 403, 404) match what /api/schema/ documents,
+    for every FHIR operation (schemathesis rarely finds a real practitioner by chance)."""
+    schema = served_schema()
+    token = Token.objects.get_or_create(user=officer_x)[0].key
+    calls = [
+        ("/api/v1/fhir/Practitioner/{resource_id}", f"{BASE}Practitioner/{NUMBER}", token, 200),
+        ("/api/v1/fhir/Practitioner", f"{BASE}Practitioner?identifier={NUMBER}", token, 200),
+        ("/api/v1/fhir/Practitioner", f"{BASE}Practitioner?_count=0", token, 400),
+        ("/api/v1/fhir/PractitionerRole", f"{BASE}PractitionerRole?practitioner={NUMBER}", token, 200),
+        (
+            "/api/v1/fhir/PractitionerRole/{resource_id}",
+            f"{BASE}PractitionerRole/filing-{filing.pk}",
+            token,
+            200,
+        ),
+        ("/api/v1/fhir/Organization/{resource_id}", f"{BASE}Organization/{x.pk}", token, 200),
+        ("/api/v1/fhir/Organization/{resource_id}", f"{BASE}Organization/0", token, 404),
+        ("/api/v1/fhir/Practitioner/{resource_id}", f"{BASE}Practitioner/{NUMBER}", None, 403),
+    ]
+    for operation, url, key, status in calls:
+        headers = {"Authorization": f"Token {key}"} if key else {}
+        response = WerkzeugClient(schema.app).get(url, headers=headers)
+        assert response.status_code == status, url
+        schema[operation]["GET"].validate_response(response)
