@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -238,6 +238,67 @@ def organization_resource(institution) -> dict:
     }
 
 
+CAPABILITY_DATE = "2026-11-29"  # when what this server can do last changed
+
+
+def capability_statement(request) -> dict:
+    """What this server does (``GET metadata``): read and search of the three resources, JSON only."""
+
+    def resource(kind, *, search=(), profile_text=""):
+        entry = {"type": kind, "interaction": [{"code": "read"}]}
+        if search:
+            entry["interaction"].append({"code": "search-type"})
+            entry["searchParam"] = [
+                {"name": name, "type": kind_, "documentation": str(doc)} for name, kind_, doc in search
+            ]
+        if profile_text:
+            entry["documentation"] = str(profile_text)
+        return entry
+
+    return {
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": CAPABILITY_DATE,
+        "publisher": _("医师电子化注册信息系统"),
+        "kind": "instance",
+        "implementation": {
+            "description": _("医师执业注册信息（FHIR R4）"),
+            "url": request.build_absolute_uri(reverse("fhir:metadata")).removesuffix("metadata"),
+        },
+        "fhirVersion": "4.0.1",
+        "format": [FHIR_JSON, "json"],
+        "rest": [
+            {
+                "mode": "server",
+                "security": {
+                    "description": _(
+                        "令牌（Authorization: Token …）或会话认证；医疗机构管理员读取本机构医师，"
+                        "审批人员读取本辖区，超级管理员读取全部。"
+                    )
+                },
+                "resource": [
+                    resource(
+                        "Practitioner",
+                        search=[("identifier", "token", _("执业证书编码：<system>|<编码> 或编码"))],
+                        profile_text=_(
+                            "id 为执业证书编码；qualification：医师级别与类别、执业范围、执业地点。"
+                        ),
+                    ),
+                    resource(
+                        "PractitionerRole",
+                        search=[
+                            ("practitioner", "reference", _("Practitioner/<执业证书编码>")),
+                            ("organization", "reference", _("Organization/<id>")),
+                        ],
+                        profile_text=_("每条有效执业注册（主要执业机构）与每条有效多执业机构备案各一个。"),
+                    ),
+                    resource("Organization", profile_text=_("医疗机构；identifier 为登记号与执业许可证号。")),
+                ],
+            }
+        ],
+    }
+
+
 # ------------------------------------------------------------------------------------------ outcomes
 
 ISSUE_CODES = {  # HTTP status → OperationOutcome.issue.code (http://hl7.org/fhir/issue-type)
@@ -382,6 +443,20 @@ class FhirOrganizationSerializer(serializers.Serializer):
     type = _objects()
     name = serializers.CharField()
     address = _objects()
+
+
+class FhirCapabilityStatementSerializer(serializers.Serializer):
+    """FHIR R4 CapabilityStatement: what this server does."""
+
+    resourceType = _resource_type_field("CapabilityStatement")  # noqa: N815
+    status = serializers.CharField()
+    date = serializers.CharField()
+    publisher = serializers.CharField()
+    kind = serializers.CharField()
+    implementation = serializers.DictField()
+    fhirVersion = serializers.CharField()  # noqa: N815
+    format = serializers.ListField(child=serializers.CharField())
+    rest = _objects()
 
 
 class FhirOperationOutcomeSerializer(serializers.Serializer):
@@ -673,3 +748,17 @@ class OrganizationReadView(FHIRView):
         if institution is None:
             self.not_found(_("未找到该医疗机构，或不在您的权限范围内。"))
         return Response(organization_resource(institution))
+
+
+class MetadataView(FHIRView):
+    permission_classes = [AllowAny]  # what the server can do is public, as on every FHIR server
+
+    @extend_schema(
+        responses={200: FhirCapabilityStatementSerializer, 403: READ_ERRORS[403]},
+        tags=["fhir"],
+        operation_id="fhir_metadata",
+        description="CapabilityStatement：本服务支持的资源与搜索参数（无需登录）。",
+    )
+    def get(self, request):
+        """The CapabilityStatement (FHIR's ``GET [base]/metadata``)."""
+        return Response(capability_statement(request))

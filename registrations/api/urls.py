@@ -7,6 +7,7 @@ from . import fhir
 app_name = "fhir"
 
 urlpatterns = [
+    path("metadata", fhir.MetadataView.as_view(), name="metadata"),
     path("Practitioner", fhir.PractitionerSearchView.as_view(), name="practitioner-search"),
     path("Practitioner/<str:resource_id>", fhir.PractitionerReadView.as_view(), name="practitioner"),
     path("PractitionerRole", fhir.PractitionerRoleSearchView.as_view(), name="practitioner-role-search"),

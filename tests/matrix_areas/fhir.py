@@ -31,6 +31,7 @@ def _organization(world) -> int:
 
 
 PAGES: dict = {
+    f"{_F}metadata": row(PUBLIC, post=who(405)),  # the CapabilityStatement is public
     f"{_F}Practitioner": row(_READERS, post=_NO_WRITES),
     f"{_F}Practitioner/<str:resource_id>": row(_X_OBJECT, post=_NO_WRITES),
     f"{_F}PractitionerRole": row(_READERS, post=_NO_WRITES),
@@ -40,6 +41,7 @@ PAGES: dict = {
 }
 ADMIN: dict = {}
 API: dict = {
+    f"GET {_P}metadata": PUBLIC,
     f"GET {_P}Practitioner": _READERS,
     f"GET {_P}Practitioner/{{resource_id}}": _X_OBJECT,
     f"GET {_P}PractitionerRole": _READERS,
@@ -59,6 +61,7 @@ API_PATHS: dict = {
 }
 # FHIR errors are OperationOutcome resources, not {"errors"} (tests/platform/test_api_documented_answers.py).
 DOCUMENTED: dict = {
+    ("GET", f"{_P}metadata"): {200, 403},  # 403: a bad token, even here
     ("GET", f"{_P}Practitioner"): {200, 400, 403},
     ("GET", f"{_P}Practitioner/{{resource_id}}"): {200, 403, 404},
     ("GET", f"{_P}PractitionerRole"): {200, 400, 403},

@@ -7,6 +7,7 @@ import json
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.organization import Organization
 from fhir.resources.R4B.practitioner import Practitioner
@@ -456,6 +457,21 @@ def test_plain_json_is_answered_when_asked_for(record, officer_x):
     assert response["Content-Type"] == "application/fhir+json"
 
 
+def test_metadata_is_a_public_capability_statement():
+    """API-2: GET metadata answers anyone with what the server reads and searches."""
+    response, body = get(None, "metadata")
+    assert response.status_code == 200 and response["Content-Type"] == "application/fhir+json"
+    CapabilityStatement.model_validate(body)
+    (rest,) = body["rest"]
+    resources = {entry["type"]: entry for entry in rest["resource"]}
+    assert set(resources) == {"Practitioner", "PractitionerRole", "Organization"}
+    assert [p["name"] for p in resources["PractitionerRole"]["searchParam"]] == [
+        "practitioner",
+        "organization",
+    ]
+    assert body["implementation"]["url"] == f"http://testserver{BASE}"
+
+
 # ----------------------------------------------------------------------------------- the OpenAPI schema
 
 
@@ -479,6 +495,7 @@ def test_answers_match_the_served_openapi_schema(filing, officer_x, x):
         ("/api/v1/fhir/Organization/{resource_id}", f"{BASE}Organization/{x.pk}", token, 200),
         ("/api/v1/fhir/Organization/{resource_id}", f"{BASE}Organization/0", token, 404),
         ("/api/v1/fhir/Practitioner/{resource_id}", f"{BASE}Practitioner/{NUMBER}", None, 403),
+        ("/api/v1/fhir/metadata", f"{BASE}metadata", None, 200),
     ]
     for operation, url, key, status in calls:
         headers = {"Authorization": f"Token {key}"} if key else {}
