@@ -18,6 +18,7 @@ from . import (
     doctor_side,
     doctors,
     entrance,
+    fhir,
     help,
     public_verify,
     review,
@@ -41,4 +42,5 @@ AREAS = [
     business,
     approvals,
     public_verify,
+    fhir,
 ]

@@ -80,14 +80,20 @@ def test_every_operation_documents_exactly_the_answers_it_gives():
     assert served == DOCUMENTED
 
 
+# FHIR's own error resource under /api/v1/fhir/ (API-2): clients of a FHIR server expect OperationOutcome.
+FHIR_PATHS, FHIR_ERRORS = "/api/v1/fhir/", {"$ref": "#/components/schemas/FhirOperationOutcome"}
+
+
 def test_every_error_answer_is_documented_in_the_errors_shape():
-    """API-1: each 4xx of each operation is {"errors": [{"field", "code", "message"}]}, field nullable."""
+    """API-1: each 4xx of each operation is {"errors": [{"field", "code", "message"}]}, field nullable
+    (an OperationOutcome under /api/v1/fhir/)."""
     for path, item in SCHEMA.raw_schema["paths"].items():
+        errors = FHIR_ERRORS if path.startswith(FHIR_PATHS) else {"$ref": "#/components/schemas/Errors"}
         for method, operation in item.items():
             for status, response in operation["responses"].items():
                 if status.startswith("4"):
                     for media in response["content"].values():
-                        assert media["schema"] == {"$ref": "#/components/schemas/Errors"}, (
+                        assert media["schema"] == errors, (
                             method,
                             path,
                             status,
