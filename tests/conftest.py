@@ -35,6 +35,10 @@ def _test_settings(settings, tmp_path, monkeypatch):
     from docregsys.identity.crypto import reset_key_cache
 
     reset_key_cache()
+    # Counters kept in the cache (the public lookups' limits, printing/throttle.py) start at zero in every test.
+    from django.core.cache import cache
+
+    cache.clear()
     yield
     reset_key_cache()
 
