@@ -144,7 +144,7 @@ def test_nothing_found_is_one_neutral_message(client, person):
     assert "长沙市第一医院" not in wrong_name + wrong_number
 
     def result(text):
-        return text[text.index('id="pub-results"') : text.index('id="pub-about-title"')]
+        return text[text.index('id="pub-results"') : text.index('class="pub-grid"')]
 
     assert result(wrong_name) == result(wrong_number)
 
