@@ -143,7 +143,10 @@ def certificate_qr_check(payload: dict) -> QrCheck:
         status, message = "record_state", shown.note
     elif not document.is_current:
         status, message = "superseded", str(QR_MESSAGES["superseded"])
-    elif document.kind in KINDS and content_hash(KINDS[document.kind], record) != document.content_hash:
+    elif document.kind in KINDS and (
+        content_hash(KINDS[document.kind], record) != document.content_hash
+        or not KINDS[document.kind].still_valid(record, document)
+    ):
         status, message = "changed", str(QR_MESSAGES["changed"])
     else:
         status, message = "valid", str(QR_MESSAGES["valid"])
