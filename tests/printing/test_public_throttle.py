@@ -3,6 +3,7 @@
 import threading
 
 import pytest
+
 from printing.throttle import LookupThrottled, lookup_key, lookup_take
 
 
