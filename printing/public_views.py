@@ -5,6 +5,7 @@ is counted per client (and, by name + number, per person looked up): over the li
 429 with Retry-After and the form kept.
 """
 
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from accounts.services.codes import client_ip
 
 from .keys import signing_identity
 from .links import live_code_valid, token_payload
-from .public_forms import CodeCheckForm, PracticeLookupForm
+from .public_forms import CodeCheckForm, PracticeLookupForm, clean_document_code
 from .selectors import document_check
 from .throttle import LookupThrottled, lookup_key, lookup_take
 from .verification import certificate_qr_check, practice_lookup
@@ -67,6 +68,14 @@ def index(request):
     return render(request, "printing/public/index.html", context)
 
 
+def _check(code: str):
+    """document_check of a code as typed (hyphens, lower case, O for 0 …); None when it cannot be a code."""
+    try:
+        return document_check(clean_document_code(code))
+    except ValidationError:
+        return None
+
+
 @never_cache
 @require_GET
 def code(request, code: str):
@@ -77,7 +86,7 @@ def code(request, code: str):
     except LookupThrottled as refused:
         context["throttled"] = refused.message
         return _throttled(render(request, "printing/public/code.html", context), refused)
-    check = document_check(code)
+    check = _check(code)
     context["check"] = check
     if check is not None:
         context["institution"] = check.document.institution.name if check.document.institution_id else ""

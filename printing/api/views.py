@@ -19,7 +19,7 @@ from accounts.services.codes import client_ip
 from docregsys.identity.validators import validate_real_name
 from docregsys.openapi import refusals
 
-from ..public_forms import clean_certificate_number
+from ..public_forms import clean_certificate_number, clean_document_code
 from ..selectors import document_check
 from ..throttle import (
     API_ACCOUNT_LIMITS,
@@ -146,7 +146,10 @@ def verify(request):
 def code(request, code: str):
     """核验编码: a printed code (行政审批编码, 成绩单验证码, 证照编号) → valid or not; 404 when unknown."""
     _take(request)
-    check = document_check(code)
+    try:
+        check = document_check(clean_document_code(code))
+    except ValidationError:
+        check = None
     if check is None:
         raise NotFound(_("未找到此编码对应的文档。"))
     document = check.document

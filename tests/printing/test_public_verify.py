@@ -410,3 +410,11 @@ def test_the_offline_page_explains_the_token_and_links_the_key(client):
     assert "ECDSA P-256" in text and reverse("verify:key") in text
     key = client.get(reverse("verify:key"))
     assert key.status_code == 200 and b"BEGIN PUBLIC KEY" in key.content
+
+
+def test_a_code_with_extra_characters_is_not_found(client, report):
+    """PUB-1: only the whole code opens a document (not its first 16 characters of a longer string)."""
+    _result, document = report
+    assert client.get(reverse("verify:code", args=[document.code + "XYZ"])).status_code == 404
+    lower = document.code_display.lower()
+    assert client.get(reverse("verify:code", args=[lower])).status_code == 200
