@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/v1/institution/", include("institutions.api.urls")),
     path("api/v1/approvals/", include("approvals.api.urls")),
     path("api/v1/fhir/", include("registrations.api.urls")),
+    path("api/v1/public/", include("printing.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -3,6 +3,7 @@
 import base64
 import os
 import re
+import uuid
 
 import pytest
 
@@ -35,6 +36,9 @@ def _test_settings(settings, tmp_path, monkeypatch):
     from docregsys.identity.crypto import reset_key_cache
 
     reset_key_cache()
+    # The public lookups' counters (printing/throttle.py) start at zero in every test: a key prefix of its own
+    # rather than a flush, which on Redis would also empty the Celery queue another xdist worker is using.
+    settings.LOOKUP_QUOTA_PREFIX = f"{os.getpid()}-{uuid.uuid4().hex}:"
     yield
     reset_key_cache()
 
