@@ -22,7 +22,7 @@ from registrations.models import Action, Application, ApplicationEvent, Kind, St
 from registrations.photos import photo_read
 from registrations.wording import application_sex, qualification_masked, requested_rows
 
-from .kinds import DocumentKind, register
+from .kinds import DocumentKind, content_hash, register
 from .models import Document
 from .qr import qr_data_uri
 
@@ -51,10 +51,14 @@ NOT_PRINTABLE = _(
 
 
 def form_current(application: Application) -> Document | None:
-    """The application's current form (the caller scoped the application first), or None."""
-    return Document.objects.filter(
+    """The application's current form for its data as it stands now (the caller scoped the application
+    first), or None: a form printed before an amendment or a new agreement is not offered any more."""
+    document = Document.objects.filter(
         kind=Document.Kind.FORM, application=application, superseded_at__isnull=True
     ).first()
+    if document is None or document.content_hash != content_hash(FORM, application):
+        return None
+    return document
 
 
 def form_request(*, officer, application: Application) -> Document:
