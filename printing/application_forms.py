@@ -93,6 +93,17 @@ def _agreement(application: Application) -> ApplicationEvent | None:
     )
 
 
+def _institution_name(application: Application, agreement: ApplicationEvent | None) -> str:
+    """The institution's name when it agreed: a 机构更名变更 approved later leaves the printed form valid."""
+    institution = application.institution
+    if agreement is not None:
+        try:
+            return institution.history.as_of(agreement.at).name
+        except institution.DoesNotExist:  # no history row that old (rows written in bulk)
+            pass
+    return institution.name
+
+
 def _data(application: Application) -> dict:
     record = application.record if application.record_id else None
     agreement = _agreement(application)
@@ -109,7 +120,7 @@ def _data(application: Application) -> dict:
         "id_number_masked": application.id_number_masked,
         "qualification_masked": qualification_masked(record, application),
         "certificate_number": record.certificate_number if record else "",
-        "institution": application.institution.name,
+        "institution": _institution_name(application, agreement),
         "requested": [list(row) for row in requested_rows(application)],
         "statement": application.statement,
         "submitted_on": _date(application.submitted_at),
@@ -157,7 +168,7 @@ def _public(application: Application, document) -> dict:
     agreement = _agreement(application)
     rows = [
         ("业务类型", str(application.get_kind_display())),
-        ("医疗机构", document.institution.name if document.institution_id else application.institution.name),
+        ("医疗机构", _institution_name(application, agreement)),
         ("打印日期", _date(document.created_at)),
         ("同意日期", _date(agreement.at if agreement else application.agreed_at) or "—"),
     ]

@@ -295,3 +295,22 @@ def test_every_title_family_renders_on_one_page(
         assert facts["title"] == TITLES[name]
         if ARTIFACTS:
             (Path(ARTIFACTS) / f"form-{name}.pdf").write_bytes(pdf)
+
+
+def test_an_approved_rename_keeps_its_form_valid(
+    x, authority, officer_x, django_capture_on_commit_callbacks
+):
+    """机构更名变更: approval renames the institution; the form printed under the old name still verifies."""
+    from registrations.rules import Draft
+    from registrations.services.institution import application_institution_file
+
+    draft = Draft(kind=Kind.RENAME, new_institution_name="芙蓉区人民医院", statement="更名")
+    application = application_institution_file(officer=officer_x, draft=draft, record=None)
+    old_name = x.name
+    document = printed(application, officer_x, django_capture_on_commit_callbacks)
+    application_approve(reviewer=reviewer_for(authority), application_id=application.pk)
+    x.refresh_from_db()
+    assert x.name == "芙蓉区人民医院"
+    check = document_check(document.code)
+    assert check.valid and dict(check.facts["rows"])["医疗机构"] == old_name
+    assert "医师姓名" not in dict(check.facts["rows"])
