@@ -297,9 +297,7 @@ def test_every_title_family_renders_on_one_page(
             (Path(ARTIFACTS) / f"form-{name}.pdf").write_bytes(pdf)
 
 
-def test_an_approved_rename_keeps_its_form_valid(
-    x, authority, officer_x, django_capture_on_commit_callbacks
-):
+def test_an_approved_rename_keeps_its_form_valid(x, authority, officer_x, django_capture_on_commit_callbacks):
     """机构更名变更: approval renames the institution; the form printed under the old name still verifies."""
     from registrations.rules import Draft
     from registrations.services.institution import application_institution_file
