@@ -139,6 +139,7 @@ def test_the_printed_form_holds_the_data_and_the_code(
     if ARTIFACTS:
         Path(ARTIFACTS).mkdir(parents=True, exist_ok=True)
         (Path(ARTIFACTS) / "form-change.pdf").write_bytes(pdf)
+        print(f"render_ms={document.render_ms} size={document.size}")
 
 
 def test_unchanged_reuses_the_document_and_an_amendment_gets_a_new_code(
@@ -295,6 +296,7 @@ def test_every_title_family_renders_on_one_page(
         assert facts["title"] == TITLES[name]
         if ARTIFACTS:
             (Path(ARTIFACTS) / f"form-{name}.pdf").write_bytes(pdf)
+            print(f"{name} render_ms={document.render_ms} size={document.size}")
 
 
 def test_an_approved_rename_keeps_its_form_valid(x, authority, officer_x, django_capture_on_commit_callbacks):
