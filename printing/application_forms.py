@@ -22,7 +22,7 @@ from registrations.models import Action, Application, ApplicationEvent, Kind, St
 from registrations.photos import photo_read
 from registrations.wording import application_sex, qualification_masked, requested_rows
 
-from .kinds import DocumentKind, register
+from .kinds import DocumentKind, content_hash, register
 from .models import Document
 from .qr import qr_data_uri
 
@@ -51,10 +51,14 @@ NOT_PRINTABLE = _(
 
 
 def form_current(application: Application) -> Document | None:
-    """The application's current form (the caller scoped the application first), or None."""
-    return Document.objects.filter(
+    """The application's current form for its data as it stands now (the caller scoped the application
+    first), or None: a form printed before an amendment or a new agreement is not offered any more."""
+    document = Document.objects.filter(
         kind=Document.Kind.FORM, application=application, superseded_at__isnull=True
     ).first()
+    if document is None or document.content_hash != content_hash(FORM, application):
+        return None
+    return document
 
 
 def form_request(*, officer, application: Application) -> Document:
@@ -89,6 +93,17 @@ def _agreement(application: Application) -> ApplicationEvent | None:
     )
 
 
+def _institution_name(application: Application, agreement: ApplicationEvent | None) -> str:
+    """The institution's name when it agreed: a 机构更名变更 approved later leaves the printed form valid."""
+    institution = application.institution
+    if agreement is not None:
+        try:
+            return institution.history.as_of(agreement.at).name
+        except institution.DoesNotExist:  # no history row that old (rows written in bulk)
+            pass
+    return institution.name
+
+
 def _data(application: Application) -> dict:
     record = application.record if application.record_id else None
     agreement = _agreement(application)
@@ -105,7 +120,7 @@ def _data(application: Application) -> dict:
         "id_number_masked": application.id_number_masked,
         "qualification_masked": qualification_masked(record, application),
         "certificate_number": record.certificate_number if record else "",
-        "institution": application.institution.name,
+        "institution": _institution_name(application, agreement),
         "requested": [list(row) for row in requested_rows(application)],
         "statement": application.statement,
         "submitted_on": _date(application.submitted_at),
@@ -153,7 +168,7 @@ def _public(application: Application, document) -> dict:
     agreement = _agreement(application)
     rows = [
         ("业务类型", str(application.get_kind_display())),
-        ("医疗机构", document.institution.name if document.institution_id else application.institution.name),
+        ("医疗机构", _institution_name(application, agreement)),
         ("打印日期", _date(document.created_at)),
         ("同意日期", _date(agreement.at if agreement else application.agreed_at) or "—"),
     ]

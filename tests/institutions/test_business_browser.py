@@ -1,5 +1,5 @@
-"""INS-6 in a real browser: the officer searches the queue by ID number, opens 办理业务, previews the form and
-agrees; the application moves to 医师正在申办的业务列表. Then INS-10 申请备案 for one doctor. Screenshots at
+"""INS-6 in a real browser: the officer searches the queue by ID number, opens 办理业务, sees that the form prints
+only after agreeing, and agrees; the application moves to 医师正在申办的业务列表. Then INS-10 申请备案 for one doctor. Screenshots at
 desktop width (and the queue at phone width)."""
 
 import pytest
@@ -87,7 +87,9 @@ def test_queue_detail_agree(live_server, page, screenshot, settings, tmp_path):
     assert no_horizontal_scroll(page, DESKTOP["width"])
 
     page.get_by_role("link", name="业务打印表单").click()
-    expect(page.get_by_role("heading", name="《医师执业、变更执业、多机构备案申请审核表》")).to_be_visible()
+    expect(page.get_by_role("heading", name="打印申请表")).to_be_visible()
+    expect(page.get_by_text("《医师执业、变更执业、多机构备案申请审核表》")).to_be_visible()
+    expect(page.get_by_text("不能打印申请表")).to_be_visible()  # not before 同意 (PRN-1)
     screenshot(page, "business-print-desktop")
     page.go_back()
 

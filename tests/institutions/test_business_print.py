@@ -214,3 +214,26 @@ def test_the_institutions_own_filing_prints_right_after_filing(client, officer_x
     client.force_login(officer_x)
     html = client.get(urls(filing)["page"]).content.decode()
     assert "《医师注册备案申请审核表》" in html and "生成打印表单" in html
+
+
+def test_a_form_printed_before_a_new_agreement_is_not_offered(
+    client, officer_x, agreed, django_capture_on_commit_callbacks
+):
+    """After 撤销 and a new 同意 the old PDF is neither shown nor served; 生成打印表单 makes a new code."""
+    from registrations.services.applications import application_revoke
+
+    client.force_login(officer_x)
+    route_ = urls(agreed)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(route_["page"])
+    old = Document.objects.get(application=agreed)
+    application_revoke(officer=officer_x, application_id=agreed.pk)
+    application_agree(officer=officer_x, application_id=agreed.pk)
+    html = client.get(route_["page"]).content.decode()
+    assert old.code_display not in html and "生成打印表单" in html
+    assert client.get(route_["status"]).status_code == 404
+    assert client.get(route_["pdf"]).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(route_["page"])
+    new = Document.objects.get(application=agreed, superseded_at__isnull=True)
+    assert new.code != old.code and client.get(route_["pdf"]).status_code == 200

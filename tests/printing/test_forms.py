@@ -139,6 +139,7 @@ def test_the_printed_form_holds_the_data_and_the_code(
     if ARTIFACTS:
         Path(ARTIFACTS).mkdir(parents=True, exist_ok=True)
         (Path(ARTIFACTS) / "form-change.pdf").write_bytes(pdf)
+        print(f"render_ms={document.render_ms} size={document.size}")
 
 
 def test_unchanged_reuses_the_document_and_an_amendment_gets_a_new_code(
@@ -295,3 +296,21 @@ def test_every_title_family_renders_on_one_page(
         assert facts["title"] == TITLES[name]
         if ARTIFACTS:
             (Path(ARTIFACTS) / f"form-{name}.pdf").write_bytes(pdf)
+            print(f"{name} render_ms={document.render_ms} size={document.size}")
+
+
+def test_an_approved_rename_keeps_its_form_valid(x, authority, officer_x, django_capture_on_commit_callbacks):
+    """机构更名变更: approval renames the institution; the form printed under the old name still verifies."""
+    from registrations.rules import Draft
+    from registrations.services.institution import application_institution_file
+
+    draft = Draft(kind=Kind.RENAME, new_institution_name="芙蓉区人民医院", statement="更名")
+    application = application_institution_file(officer=officer_x, draft=draft, record=None)
+    old_name = x.name
+    document = printed(application, officer_x, django_capture_on_commit_callbacks)
+    application_approve(reviewer=reviewer_for(authority), application_id=application.pk)
+    x.refresh_from_db()
+    assert x.name == "芙蓉区人民医院"
+    check = document_check(document.code)
+    assert check.valid and dict(check.facts["rows"])["医疗机构"] == old_name
+    assert "医师姓名" not in dict(check.facts["rows"])
