@@ -472,3 +472,41 @@ def test_a_page_costs_the_same_queries_for_10_and_1000_changes(x, officer_x, cou
     large, n = _queries(user, url)
     assert n == 1000
     assert small == large
+
+
+# ------------------------------------------------------------------------------------ the schema
+
+
+@pytest.fixture
+def served(monkeypatch):
+    """The served OpenAPI schema, called in-process without closing the test's connection."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    from tests.platform.apischema import served_schema
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield served_schema()
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_full_pages_match_the_served_schema(no_rules, x, y, hetang, officer_x, superuser, served):
+    """API-1/API-3: a page holding every optional part (filing, 多地点, nulls) matches the OpenAPI schema."""
+    from rest_framework.authtoken.models import Token
+    from werkzeug import Client
+
+    doctor, record = registered_doctor(at=x)
+    FilingFactory(record=record, institution=y)
+    ExtraLocationFactory(record=record, institution=hetang)
+    approve(
+        agreed(Kind.DEREGISTER, institution=x, doctor=doctor, record=record, deregistration_reason=reason())
+    )
+    for user, template in ((officer_x, INSTITUTION_FEED), (superuser, APPROVALS_FEED)):
+        headers = {"Authorization": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
+        for query in ("", "?since=x"):
+            response = Client(served.app).get(template + query, headers=headers)
+            assert response.status_code == (200 if not query else 400)
+            served[template]["GET"].validate_response(response)
+        assert len(json.loads(Client(served.app).get(template, headers=headers).get_data())["results"]) == 3
