@@ -465,6 +465,17 @@ def _rename(application: Application, reviewer) -> PracticeRecord | None:
         .order_by("pk")
     )
     record_changes_write(records=records, kind=Change.CHANGED, application=application)
+    # So does every valid 备案 and 多地点 held there by another institution's doctor.
+    for filing in MultiInstitutionFiling.objects.filter(
+        institution=institution, state=MultiInstitutionFiling.State.VALID
+    ).select_related("record", "institution", "authority"):
+        record_change_write(record=filing.record, kind=Change.CHANGED, application=application, filing=filing)
+    for place in ExtraLocation.objects.filter(
+        institution=institution, state=ExtraLocation.State.VALID
+    ).select_related("record", "institution", "location"):
+        record_change_write(
+            record=place.record, kind=Change.CHANGED, application=application, extra_location=place
+        )
     return application.record if application.record_id else None
 
 

@@ -238,10 +238,13 @@ def test_certificate_reissue_writes_nothing(no_rules, x):
     assert RecordChange.objects.count() == 0
 
 
-def test_rename_writes_a_changed_row_per_valid_record_with_the_new_name(no_rules, x):
-    """API-3 机构更名变更: each valid record of X shows the new name; a deregistered one gets no row."""
+def test_rename_writes_a_changed_row_per_valid_record_with_the_new_name(no_rules, x, y):
+    """API-3 机构更名变更: each valid record of X shows the new name; a deregistered one gets no row; Y's
+    doctor filed at X and Y's doctor with 多地点 at X are told too (Y's feed)."""
     _doctor, record = registered_doctor(at=x)
     PracticeRecordFactory(main_institution=x, deregistered=True)
+    filing = FilingFactory(record=PracticeRecordFactory(main_institution=y), institution=x)
+    place = ExtraLocationFactory(record=PracticeRecordFactory(main_institution=y), institution=x)
     from registrations.models import Initiator
 
     approve(
@@ -254,8 +257,11 @@ def test_rename_writes_a_changed_row_per_valid_record_with_the_new_name(no_rules
             new_institution_name="长沙市芙蓉区人民医院",
         )
     )
-    (row,) = feed(officer_of(x))["results"]
+    row, filed, located = feed(officer_of(x))["results"]
     assert row["kind"] == C.CHANGED and row["record"]["main_institution"]["name"] == "长沙市芙蓉区人民医院"
+    assert filed["record"]["filing"]["institution"]["name"] == "长沙市芙蓉区人民医院"
+    assert located["record"]["extra_location"]["institution"]["name"] == "长沙市芙蓉区人民医院"
+    assert kinds(officer_of(y)) == [(C.CHANGED, filing.record_id), (C.CHANGED, place.record_id)]
 
 
 def test_profile_change_approval_and_department_write_changed_rows(x):
