@@ -34,6 +34,7 @@ from .models import (
     MultiInstitutionFiling,
     PracticeRecord,
     ProfileChange,
+    RecordChange,
 )
 from .models import State as AppState
 from .private_files import attachments
@@ -477,3 +478,29 @@ def attachment_content(*, user, attachment_id: int) -> tuple[Attachment, bytes] 
     if found is None:
         return None
     return attachment, found[0]
+
+
+# ------------------------------------------------------------------ API-3 change feed
+
+
+def record_change_list_for(*, user) -> QuerySet[RecordChange]:
+    """API-3: an officer the changes concerning their institution (main or filing/多地点 institution); a
+    reviewer those held by the authorities of their region; national level and superusers all; else none."""
+    if is_officer(user):
+        return RecordChange.objects.filter(
+            Q(institution_id=user.institution_id) | Q(other_institution_id=user.institution_id)
+        )
+    prefix = region_prefix_for(user)
+    if prefix is None:
+        return RecordChange.objects.none()
+    return (
+        RecordChange.objects.filter(region_code__startswith=prefix) if prefix else RecordChange.objects.all()
+    )
+
+
+def record_change_page(changes: QuerySet[RecordChange], *, since: int, limit: int) -> tuple[list, bool]:
+    """Up to `limit` numbered changes after `since`, in feed order, and whether more follow (one query).
+
+    Call ``record_changes_sequence`` first: rows not numbered yet are not in the feed."""
+    rows = list(changes.filter(seq__gt=since).order_by("seq")[: limit + 1])
+    return rows[:limit], len(rows) > limit

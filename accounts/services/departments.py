@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from docregsys.exceptions import TransitionRefused
 from institutions.models import Department
-from registrations.models import PracticeRecord
+from registrations.models import PracticeRecord, RecordChange
 from registrations.selectors import practice_record_list_for
+from registrations.services.changes import record_change_write
 
 from ..models import User
 
@@ -73,4 +74,5 @@ def doctor_department_set(*, actor: User, record: PracticeRecord, department: De
     locked.department = target
     locked._history_user = actor
     locked.save(update_fields=["department"])
+    record_change_write(record=locked, kind=RecordChange.Kind.CHANGED)
     return locked

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import changes, views
 
 app_name = "approvals-api"
 
@@ -17,4 +17,5 @@ urlpatterns = [
         views.AttachmentDownload.as_view(),
         name="application_attachment",
     ),
+    path("changes/", changes.change_list, name="changes"),
 ]

@@ -15,6 +15,7 @@ from .applications import (
     MaterialList,
     State,
 )
+from .changes import RecordChange
 from .records import (
     DoctorLookup,
     ExtraLocation,
@@ -42,6 +43,7 @@ __all__ = [
     "MultiInstitutionFiling",
     "PracticeRecord",
     "ProfileChange",
+    "RecordChange",
     "State",
     "resident_sex_birth",
 ]

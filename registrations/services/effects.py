@@ -38,6 +38,8 @@ from institutions.models import Institution
 
 from ..models import Application, ExtraLocation, Kind, MultiInstitutionFiling, PracticeRecord
 from ..numbers import certificate_number_new
+from .changes import Kind as Change
+from .changes import record_change_write, record_changes_write
 
 RECORD_CHANGED = _(
     "该申请涉及的执业注册已发生变化（当前状态：%(state)s），不能按原申请批准。请退回申请，由申请人重新核实。"
@@ -133,7 +135,7 @@ def _set_state(obj, state: str, *, by, reason: str, **extra) -> None:
     _save(obj, by=by, reason=reason, fields=["state", *extra])
 
 
-def _end_satellites(record: PracticeRecord, *, by, reason: str) -> None:
+def _end_satellites(record: PracticeRecord, application: Application, *, by, reason: str) -> None:
     """Cancel the record's valid 多执业机构备案 and 多地点 (the record itself is no longer valid)."""
     today = timezone.localdate()
     filings = MultiInstitutionFiling.objects.select_for_update().filter(
@@ -141,12 +143,20 @@ def _end_satellites(record: PracticeRecord, *, by, reason: str) -> None:
     )
     for filing in filings:
         _set_state(filing, MultiInstitutionFiling.State.CANCELLED, by=by, reason=reason, cancelled_on=today)
+        record_change_write(
+            record=record, kind=Change.FILING_CANCELLED, application=application, filing=filing
+        )
     places = ExtraLocation.objects.select_for_update().filter(record=record, state=ExtraLocation.State.VALID)
     for place in places:
         _set_state(place, ExtraLocation.State.CANCELLED, by=by, reason=reason, cancelled_on=today)
+        record_change_write(
+            record=record, kind=Change.LOCATION_CANCELLED, application=application, extra_location=place
+        )
 
 
-def _cancel_filing_at(record: PracticeRecord, institution_id, *, by, reason: str) -> None:
+def _cancel_filing_at(
+    record: PracticeRecord, institution_id, application: Application, *, by, reason: str
+) -> None:
     """A filing at the institution that becomes the main one is redundant: cancel it."""
     for filing in MultiInstitutionFiling.objects.select_for_update().filter(
         record=record, institution_id=institution_id, state=MultiInstitutionFiling.State.VALID
@@ -157,6 +167,9 @@ def _cancel_filing_at(record: PracticeRecord, institution_id, *, by, reason: str
             by=by,
             reason=reason,
             cancelled_on=timezone.localdate(),
+        )
+        record_change_write(
+            record=record, kind=Change.FILING_CANCELLED, application=application, filing=filing
         )
 
 
@@ -238,6 +251,7 @@ def _register(application: Application, reviewer) -> PracticeRecord:
             setattr(record, name, getattr(identity, name))
     _save(record, by=reviewer, reason=_reason(application))
     record.scopes.set(_scopes_of(application))
+    record_change_write(record=record, kind=Change.CREATED, application=application)
     return record
 
 
@@ -259,17 +273,23 @@ def _upgrade(application: Application, reviewer) -> PracticeRecord:
         qualification_number=getattr(application.qualification, "number", "") or old.qualification_number,
     )
     new.scopes.set(_scopes_of(application, fallback=old))
+    record_change_write(record=new, kind=Change.CREATED, application=application)
     _set_state(old, PracticeRecord.State.LAPSED, by=reviewer, reason=reason)
+    record_change_write(record=old, kind=Change.LAPSED, application=application)
     for filing in MultiInstitutionFiling.objects.select_for_update().filter(
         record=old, state=MultiInstitutionFiling.State.VALID
     ):
         filing.record = new
         _save(filing, by=reviewer, reason=reason, fields=["record"])
+        record_change_write(record=new, kind=Change.FILING_MOVED, application=application, filing=filing)
     for place in ExtraLocation.objects.select_for_update().filter(
         record=old, state=ExtraLocation.State.VALID
     ):
         place.record = new
         _save(place, by=reviewer, reason=reason, fields=["record"])
+        record_change_write(
+            record=new, kind=Change.LOCATION_MOVED, application=application, extra_location=place
+        )
     return new
 
 
@@ -293,10 +313,13 @@ def _change(application: Application, reviewer) -> PracticeRecord:
         )
         new.scopes.set(scopes)
         _set_state(record, PracticeRecord.State.TRANSFERRED_OUT, by=reviewer, reason=reason)
-        _end_satellites(record, by=reviewer, reason=reason)
+        record_change_write(record=record, kind=Change.TRANSFERRED_OUT, application=application)
+        _end_satellites(record, application, by=reviewer, reason=reason)
+        record_change_write(record=new, kind=Change.CREATED, application=application)
         return new
+    left = record.main_institution_id  # the institution the doctor leaves, if it changes: it hears of it too
     if target.pk != record.main_institution_id:
-        _cancel_filing_at(record, target.pk, by=reviewer, reason=reason)
+        _cancel_filing_at(record, target.pk, application, by=reviewer, reason=reason)
         record.department = None
     before = sorted(scope.name for scope in record.scopes.all())
     if before != sorted(scope.name for scope in scopes):
@@ -308,6 +331,9 @@ def _change(application: Application, reviewer) -> PracticeRecord:
     record.approval_date = timezone.localdate()
     _save(record, by=reviewer, reason=reason)
     record.scopes.set(scopes)
+    record_change_write(
+        record=record, kind=Change.CHANGED, application=application, other_institution_id=left
+    )
     return record
 
 
@@ -328,6 +354,7 @@ def _filing(application: Application, reviewer) -> PracticeRecord:
     )
     _save(filing, by=reviewer, reason=reason)
     filing.scopes.set(_scopes_of(application, fallback=record))
+    record_change_write(record=record, kind=Change.FILING_ADDED, application=application, filing=filing)
     return record
 
 
@@ -347,17 +374,21 @@ def _filing_cancel(application: Application, reviewer) -> PracticeRecord | None:
         reason=_reason(application),
         cancelled_on=timezone.localdate(),
     )
+    record_change_write(
+        record=filing.record, kind=Change.FILING_CANCELLED, application=application, filing=filing
+    )
     return filing.record
 
 
-def _ending(state: str, *, sources=(PracticeRecord.State.VALID,)):
+def _ending(state: str, change: str, *, sources=(PracticeRecord.State.VALID,)):
     """注销 / 注册备案: the record takes `state`; its filings and 多地点 end with it."""
 
     def effect(application: Application, reviewer) -> PracticeRecord:
         reason = _reason(application)
         record = _locked_record(application, states=sources)
         _set_state(record, state, by=reviewer, reason=reason)
-        _end_satellites(record, by=reviewer, reason=reason)
+        record_change_write(record=record, kind=change, application=application)
+        _end_satellites(record, application, by=reviewer, reason=reason)
         return record
 
     return effect
@@ -379,7 +410,8 @@ def _to_military(application: Application, reviewer) -> PracticeRecord | None:
         raise TransitionRefused(RECORD_CHANGED % {"state": gettext("无有效执业注册")}, code="record_changed")
     for record in records:
         _set_state(record, PracticeRecord.State.MILITARY, by=reviewer, reason=reason)
-        _end_satellites(record, by=reviewer, reason=reason)
+        record_change_write(record=record, kind=Change.MILITARY, application=application)
+        _end_satellites(record, application, by=reviewer, reason=reason)
     chosen = [record for record in records if record.pk == application.record_id]
     return (chosen or records)[0]
 
@@ -399,6 +431,9 @@ def _location_cancel(application: Application, reviewer) -> PracticeRecord | Non
         by=reviewer,
         reason=_reason(application),
         cancelled_on=timezone.localdate(),
+    )
+    record_change_write(
+        record=place.record, kind=Change.LOCATION_CANCELLED, application=application, extra_location=place
     )
     return place.record
 
@@ -422,6 +457,25 @@ def _rename(application: Application, reviewer) -> PracticeRecord | None:
         fields=["name"],
     )
     application.institution = institution
+    # Every valid record held there now shows the new name: each one's change goes to the feed.
+    records = (
+        PracticeRecord.objects.filter(main_institution=institution, state=PracticeRecord.State.VALID)
+        .select_related("main_institution", "department", "location", "authority")
+        .prefetch_related("scopes")
+        .order_by("pk")
+    )
+    record_changes_write(records=records, kind=Change.CHANGED, application=application)
+    # So does every valid 备案 and 多地点 held there by another institution's doctor.
+    for filing in MultiInstitutionFiling.objects.filter(
+        institution=institution, state=MultiInstitutionFiling.State.VALID
+    ).select_related("record", "institution", "authority"):
+        record_change_write(record=filing.record, kind=Change.CHANGED, application=application, filing=filing)
+    for place in ExtraLocation.objects.filter(
+        institution=institution, state=ExtraLocation.State.VALID
+    ).select_related("record", "institution", "location"):
+        record_change_write(
+            record=place.record, kind=Change.CHANGED, application=application, extra_location=place
+        )
     return application.record if application.record_id else None
 
 
@@ -435,9 +489,11 @@ EFFECTS = {
     Kind.FILING_CANCEL: _filing_cancel,
     # 注销 also ends a 备案 record: a doctor who left their institution may still deregister.
     Kind.DEREGISTER: _ending(
-        PracticeRecord.State.DEREGISTERED, sources=(PracticeRecord.State.VALID, PracticeRecord.State.FILED)
+        PracticeRecord.State.DEREGISTERED,
+        Change.DEREGISTERED,
+        sources=(PracticeRecord.State.VALID, PracticeRecord.State.FILED),
     ),
-    Kind.ARCHIVE: _ending(PracticeRecord.State.FILED),
+    Kind.ARCHIVE: _ending(PracticeRecord.State.FILED, Change.ARCHIVED),
     Kind.TO_MILITARY: _to_military,
     Kind.LOCATION_CANCEL: _location_cancel,
     Kind.REISSUE: _certificate,

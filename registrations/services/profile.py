@@ -19,9 +19,10 @@ from docregsys.messaging.models import Channel
 from docregsys.messaging.services import message_enqueue
 from docregsys.reference.models import Title
 
-from ..models import ProfileChange
+from ..models import ProfileChange, RecordChange
 from ..photos import photo_delete, photo_store
 from ..selectors import doctor_valid_records, profile_change_list_for
+from .changes import record_change_write
 
 # 学历: seed 002 §2.3 and the exam centre's 报考学历 (seed 004: 本科长学制, 无学历 for 师承/确有专长).
 EDUCATION_LEVELS = ("中专", "大专", "本科", "本科长学制", "硕士研究生", "博士研究生", "无学历")
@@ -179,6 +180,7 @@ def profile_change_approve(*, officer, change: ProfileChange) -> ProfileChange:
         record._history_user = officer
         record._change_reason = gettext("信息修改审核通过")
         record.save(update_fields=fields)
+        record_change_write(record=record, kind=RecordChange.Kind.CHANGED)
     _notify(
         change,
         _("您提交的个人信息修改已由%(inst)s审核通过，已更新到您的执业注册信息。")

@@ -15,6 +15,7 @@ from . import (
     applications_api,
     approvals,
     business,
+    changes,
     doctor_side,
     doctors,
     entrance,
@@ -43,4 +44,5 @@ AREAS = [
     approvals,
     public_verify,
     fhir,
+    changes,
 ]

@@ -29,6 +29,7 @@ from docregsys.reference.models import (
 from institutions.models import Institution, InstitutionAuthority
 from qualifications.models import AssessmentResult, ExamResult, QualificationCertificate
 from registrations.models import PracticeRecord
+from registrations.services.changes import record_changes_backfill
 
 DEMO_PASSWORD = "Demo2026pass"
 
@@ -236,6 +237,8 @@ class Command(BaseCommand):
             self._announcement(authorities[("health", "430000")])
             for area in demo.AREAS:  # the institution console's areas (accounts/management/demo/)
                 area.load(self)
+            # The demo's records were written directly: the change feed (API-3) starts with one row each.
+            self.created += record_changes_backfill()
         demo_doctors = [c[1] for c in CERTIFICATES + EXAM_RESULTS if c[1]] + demo.applications.LOGINS
         logins += list(
             User.objects.filter(username__in=demo_doctors).order_by(
