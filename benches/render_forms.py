@@ -7,7 +7,7 @@ In one run:
 (b) the real path, warm: `document_request` for a subject never printed before → commit → the task travels
     through Redis to a real Celery worker (a subprocess, solo pool, its own queue) → template, WeasyPrint,
     pyhanko signature, atomic file write → row `done`. Measured: request-to-done wall time as the asker
-    sees it (polling the row every 5 ms) and the worker's own `render_ms`; N subjects; goal b/a ≤ 1.6×;
+    sees it (to the worker's `rendered_at`) and the worker's own `render_ms`; N subjects; goal b/a ≤ 1.6×;
 (c) a cached download: a second `document_request` for unchanged data (hash, row lock, reuse) plus the
     stored PDF read (`document_pdf`), N times; goal ≤ 5 % of a render.
 
@@ -164,16 +164,18 @@ def start_worker(queue: str, log: Path) -> subprocess.Popen:
 
 
 def wait_done(document_id: int, timeout: float = 60.0):
+    """The finished row. Polled every 20 ms only to know when to go on: the time of completion is the
+    worker's own `rendered_at`, so a busy poll does not take CPU from the worker being measured."""
     from printing.models import Document
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        row = Document.objects.filter(pk=document_id).values("state", "render_ms").first()
+        row = Document.objects.filter(pk=document_id).values("state", "render_ms", "rendered_at").first()
         if row["state"] == Document.State.DONE:
             return row
         if row["state"] == Document.State.FAILED:
             raise SystemExit(f"document {document_id} failed to render: see the worker's log")
-        time.sleep(0.005)
+        time.sleep(0.02)
     raise SystemExit(f"document {document_id} not done after {timeout} s: is the worker running?")
 
 
@@ -220,19 +222,21 @@ def main() -> None:
     )
     log = Path(tempfile.gettempdir()) / f"{queue}.log"
     worker = start_worker(queue, log)
-    bare, walls, render_ms, reuse = [], [], [], []
+    bare, walls, render_ms, requests, reuse = [], [], [], [], []
     try:
         for i, subject in enumerate(fresh):
             # (a) WeasyPrint alone, in this process.
             elapsed, font_config = bare_render(bare_page_html, font_config)
             # (b) the real path through Redis and the worker on its own queue.
-            started = time.perf_counter()
+            started, clock = time.perf_counter(), time.time()
             document = services.document_request(kind=args.kind, subject=subject)
+            asked = (time.perf_counter() - started) * 1000
             row = wait_done(document.pk, timeout=120 if i == 0 else 30)  # the first waits for the worker
             if i < 2:
                 continue  # warm-up: imports, fonts, the worker's first templates and signature
-            walls.append((time.perf_counter() - started) * 1000)
+            walls.append((row["rendered_at"].timestamp() - clock) * 1000)
             render_ms.append(row["render_ms"])
+            requests.append(asked)
             bare.append(elapsed)
         # (c) the second ask of unchanged data and the stored file's read.
         for subject in fresh[2:]:
@@ -259,6 +263,10 @@ def main() -> None:
         f"| (b) … of which the worker's render_ms (template, render, sign, write) | "
         f"{statistics.median(render_ms):.0f} | {percentile(render_ms, 0.95):.0f} "
         f"| {statistics.median(render_ms) / a50:.2f}× | |"
+    )
+    print(
+        f"| (b) … of which the request (hash, lock, insert, commit, publish) | "
+        f"{statistics.median(requests):.0f} | {percentile(requests, 0.95):.0f} | | |"
     )
     print(
         f"| (c) cached: second request + stored PDF read | {c50:.1f} | {percentile(reuse, 0.95):.1f} "
