@@ -19,6 +19,7 @@ from . import (
     doctors,
     entrance,
     help,
+    printing_admin,
     public_verify,
     review,
     statistics,
@@ -41,4 +42,5 @@ AREAS = [
     business,
     approvals,
     public_verify,
+    printing_admin,
 ]
