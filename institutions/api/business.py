@@ -2,7 +2,7 @@
 
 The same selectors and services as the pages: the list of what is routed to the officer's institution
 (filters state, kind, name, date; the ID number only by POST ``search/``), one application, 同意,
-不同意, 撤销, the institution's own filings (申请备案 / 申请注销 / 机构更名变更) and their resubmission.
+不同意, 撤销, 打印申请表 (PRN-1), the institution's own filings (申请备案 / 申请注销 / 机构更名变更) and their resubmission.
 """
 
 from __future__ import annotations
@@ -22,6 +22,16 @@ from docregsys.identity.crypto import id_number_digest
 from docregsys.identity.normalize import normalize_id_number, normalize_text
 from docregsys.openapi import refusals
 from docregsys.reference.models import DeregistrationReason, FilingReason
+from printing.application_forms import (
+    FORM,
+    NOT_PRINTABLE,
+    form_current,
+    form_printable,
+    form_request,
+    form_title,
+)
+from printing.models import Document
+from printing.views import document_download_response, document_status_data
 from registrations.models import Application, Kind, State
 from registrations.rules import Draft
 from registrations.selectors import attachment_content
@@ -463,6 +473,88 @@ class FilingWithdraw(APIView):
         return _detail(officer, pk)
 
 
+class BusinessFormStatusSerializer(serializers.Serializer):
+    """PRN-1 打印申请表: the coded form's job (PRN-2) — none yet, queued, rendering, done or failed."""
+
+    printable = serializers.BooleanField(
+        read_only=True, help_text="机构同意后（卫健委审批中或已办结）才能打印"
+    )
+    title = serializers.CharField(read_only=True, help_text="表单名称")
+    state = serializers.ChoiceField(
+        choices=["none", *Document.State.values], read_only=True, help_text="none：尚未生成"
+    )
+    message = serializers.CharField(read_only=True, allow_blank=True)
+    position = serializers.IntegerField(read_only=True, help_text="排队中时前面还有几份")
+    code = serializers.CharField(
+        read_only=True, allow_null=True, help_text="行政审批编码（XXXX-XXXX-XXXX-XXXX）"
+    )
+    download_url = serializers.CharField(read_only=True, allow_null=True, help_text="生成后PDF的下载地址")
+
+
+def _form_status(application) -> dict:
+    printable = form_printable(application)
+    document = form_current(application) if printable else None
+    body = {"printable": printable, "title": form_title(application)}
+    if document is None:
+        message = "" if printable else str(NOT_PRINTABLE)
+        return {
+            **body,
+            "state": "none",
+            "message": message,
+            "position": 0,
+            "code": None,
+            "download_url": None,
+        }
+    download_url = reverse("institution-api:application_form_pdf", args=[application.pk])
+    return {**body, **document_status_data(document, download_url=download_url)}
+
+
+class ApplicationForm(APIView):
+    refusal_status = CONFLICTS
+
+    @extend_schema(
+        operation_id="v1_institution_applications_form_retrieve",
+        responses=BusinessFormStatusSerializer,
+        tags=["institution"],
+    )
+    def get(self, request, pk: int):
+        """PRN-1: the coded application form's state and 行政审批编码 (state "none" before it is asked for)."""
+        response = Response(BusinessFormStatusSerializer(_form_status(_application(request, pk))).data)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @extend_schema(
+        operation_id="v1_institution_applications_form_create",
+        request=None,
+        responses={200: BusinessFormStatusSerializer, **refusals(409)},
+        tags=["institution"],
+    )
+    def post(self, request, pk: int):
+        """PRN-1: print the coded form (queued for the worker; unchanged data → the same document and code).
+        409 unless the institution agreed (卫健委审批中) or the application is approved."""
+        application = _application(request, pk)
+        form_request(officer=request.user, application=application)
+        return Response(BusinessFormStatusSerializer(_form_status(application)).data)
+
+
+_PDF = OpenApiResponse(OpenApiTypes.BINARY, description="经电子签名的申请审核表PDF")
+
+
+class ApplicationFormPdf(APIView):
+    @extend_schema(
+        operation_id="v1_institution_applications_form_pdf",
+        responses={(200, "application/pdf"): _PDF},
+        tags=["institution"],
+    )
+    def get(self, request, pk: int):
+        """PRN-1: the signed PDF of the coded form; 404 before it is rendered or once the agreement is gone."""
+        application = _application(request, pk)
+        document = form_current(application) if form_printable(application) else None
+        if document is None or document.state != Document.State.DONE:
+            raise Http404
+        return document_download_response(document, filename=FORM.filename(document))
+
+
 urlpatterns = [
     path("applications/", ApplicationList.as_view(), name="applications"),
     path("applications/search/", ApplicationSearch.as_view(), name="application_search"),
@@ -476,6 +568,8 @@ urlpatterns = [
     path("applications/<int:pk>/agree/", ApplicationAgree.as_view(), name="application_agree"),
     path("applications/<int:pk>/disagree/", ApplicationDisagree.as_view(), name="application_disagree"),
     path("applications/<int:pk>/revoke/", ApplicationRevoke.as_view(), name="application_revoke"),
+    path("applications/<int:pk>/form/", ApplicationForm.as_view(), name="application_form"),
+    path("applications/<int:pk>/form/pdf/", ApplicationFormPdf.as_view(), name="application_form_pdf"),
     path("applications/filings/<int:pk>/resubmit/", FilingResubmit.as_view(), name="filing_resubmit"),
     path("applications/filings/<int:pk>/withdraw/", FilingWithdraw.as_view(), name="filing_withdraw"),
 ]

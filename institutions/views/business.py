@@ -1,4 +1,4 @@
-"""业务办理 (INS-6): 医师申请业务办理, 医师正在申办的业务列表, 已完成审批业务列表, and the 打印预览.
+"""业务办理 (INS-6): 医师申请业务办理, 医师正在申办的业务列表, 已完成审批业务列表, and 打印申请表 (PRN-1).
 
 The queue holds the applications routed to the officer's institution that wait for it (机构审核中); one
 application shows the doctor's practice record, the requested change in words, the attachments and the
@@ -14,25 +14,31 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.db.models import OuterRef, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from docregsys.adminsearch import TOKEN_PARAM, digest_for, token_for
 from docregsys.downloads import private_file_response
 from docregsys.exceptions import TransitionRefused
-from docregsys.identity.crypto import id_number_digest, mask_id_number
+from docregsys.identity.crypto import id_number_digest
 from docregsys.identity.normalize import normalize_id_number, normalize_text, refuse_invisible
-from qualifications.models import QualificationCertificate
+from printing.application_forms import (
+    FORM,
+    NOT_PRINTABLE,
+    form_current,
+    form_printable,
+    form_request,
+    form_title,
+)
+from printing.views import document_download_response, document_status_response
 from registrations.models import (
     Application,
     ApplicationEvent,
     Initiator,
-    Kind,
-    PracticeRecord,
     State,
 )
 from registrations.rules import SUBMIT, Draft, Person, application_refusals
@@ -43,6 +49,7 @@ from registrations.services.applications import (
     application_disagree,
     application_revoke,
 )
+from registrations.wording import qualification_masked, record_shown, requested_lines, scope_names
 
 from . import officer_required
 from .tables import export_format, export_response, paginate
@@ -332,124 +339,14 @@ def application_for(officer, pk: int) -> Application:
     )
 
 
-def record_shown(application: Application) -> PracticeRecord | None:
-    """The practice record the page shows: the one acted upon, else the person's valid record (if any)."""
-    if application.record_id:
-        return application.record
-    if not application.id_number_digest:
-        return None
-    return (
-        PracticeRecord.objects.filter(
-            id_number_digest=application.id_number_digest,
-            real_name=application.real_name,
-            state=PracticeRecord.State.VALID,
-        )
-        .select_related("main_institution", "authority", "location")
-        .prefetch_related("scopes")
-        .order_by("-approval_date", "pk")
-        .first()
-    )
-
-
-def _names(scopes) -> str:
-    return "、".join(scope.name for scope in scopes)
-
-
-def requested_lines(application: Application, record: PracticeRecord | None = None) -> list[str]:
-    """业务申请内容 in words, as seed 002 §8 shows it ("执业范围请求变更为：外科专业；")."""
-    kind = application.kind
-    scopes = list(application.scopes.all())
-    lines: list[str] = []
-
-    def changed(label, new, old=None):
-        if new and new != old:
-            lines.append(gettext("%(label)s请求变更为：%(value)s；") % {"label": label, "value": new})
-
-    if kind in (Kind.CHANGE, Kind.UPGRADE):
-        old_scopes = _names(record.scopes.all()) if record else ""
-        changed(
-            gettext("医师级别"),
-            application.get_level_display(),
-            record.get_level_display() if record else None,
-        )
-        changed(
-            gettext("医师类别"),
-            application.get_category_display(),
-            record.get_category_display() if record else None,
-        )
-        changed(
-            gettext("执业地点"),
-            application.location.full_name if application.location else "",
-            record.location.full_name if record else None,
-        )
-        changed(gettext("执业范围"), _names(scopes), old_scopes)
-        changed(
-            gettext("主要执业机构"),
-            application.institution.name,
-            record.main_institution.name if record else None,
-        )
-        if not lines:
-            lines.append(gettext("执业信息无变化；"))
-    elif kind in (Kind.REGISTER, Kind.MILITARY_IN):
-        for label, value in (
-            (gettext("医师级别"), application.get_level_display()),
-            (gettext("医师类别"), application.get_category_display()),
-            (gettext("执业地点"), application.location.full_name if application.location else ""),
-            (gettext("执业范围"), _names(scopes)),
-            (gettext("主要执业机构"), application.institution.name),
-        ):
-            if value:
-                lines.append(gettext("申请注册%(label)s：%(value)s；") % {"label": label, "value": value})
-        if application.military_unit:
-            lines.append(gettext("原军队单位：%(unit)s；") % {"unit": application.military_unit})
-    elif kind == Kind.FILING:
-        lines.append(
-            gettext("申请在%(inst)s多执业机构备案，备案执业范围：%(scopes)s；")
-            % {"inst": application.institution.name, "scopes": _names(scopes) or "—"}
-        )
-    elif kind == Kind.FILING_CANCEL:
-        where = application.filing.institution.name if application.filing else application.institution.name
-        lines.append(gettext("申请取消在%(inst)s的多执业机构备案；") % {"inst": where})
-    elif kind == Kind.LOCATION_CANCEL:
-        extra = application.extra_location
-        where = f"{extra.institution.name}（{extra.location.full_name}）" if extra else "—"
-        lines.append(gettext("申请取消多地点执业：%(where)s；") % {"where": where})
-    elif kind == Kind.TO_MILITARY:
-        lines.append(gettext("申请变更到军队：%(unit)s；") % {"unit": application.military_unit or "—"})
-    elif kind == Kind.DEREGISTER:
-        reason = application.deregistration_reason
-        lines.append(gettext("注销情形：%(reason)s；") % {"reason": reason.name if reason else "—"})
-    elif kind == Kind.ARCHIVE:
-        reason = application.filing_reason
-        lines.append(gettext("备案情形：%(reason)s；") % {"reason": reason.name if reason else "—"})
-    elif kind == Kind.RENAME:
-        changed(gettext("机构名称"), application.new_institution_name, application.institution.name)
-    else:  # 证书补办, 申领电子证照
-        lines.append(gettext("申请%(kind)s；") % {"kind": application.get_kind_display()})
-    return lines
-
-
 def current_refusals(application: Application) -> list[TransitionRefused]:
     """The rules that fail for this application now (shown as warnings while the institution decides)."""
     return application_refusals(
-        person=Person.of_application(application), draft=Draft.of(application), stage=SUBMIT, application_id=application.pk
+        person=Person.of_application(application),
+        draft=Draft.of(application),
+        stage=SUBMIT,
+        application_id=application.pk,
     )
-
-
-def qualification_masked(record: PracticeRecord | None, application: Application) -> str:
-    """资格证书编码, masked: the record's, else the application's, else the person's certificate of the
-    record's level and category (the exam centre's, found by name and ID-number digest)."""
-    number = (record.qualification_number if record else "") or (
-        application.qualification.number if application.qualification_id else ""
-    )
-    if not number and application.id_number_digest:
-        certificates = QualificationCertificate.objects.filter(
-            id_number_digest=application.id_number_digest, real_name=application.real_name
-        )
-        if record is not None:
-            certificates = certificates.filter(level=record.level, category=record.category)
-        number = certificates.order_by("-year_obtained").values_list("number", flat=True).first() or ""
-    return mask_id_number(number) if number else ""
 
 
 class DisagreeForm(forms.Form):
@@ -466,7 +363,7 @@ def detail_context(application: Application) -> dict:
     return {
         "application": application,
         "record": record,
-        "record_scopes": _names(record.scopes.all()) if record else "",
+        "record_scopes": scope_names(record.scopes.all()) if record else "",
         "qualification_masked": qualification_masked(record, application),
         "lines": requested_lines(application, record),
         "events": application_events_of(application),
@@ -514,24 +411,66 @@ def business_detail(request, pk: int):
     return render(request, "institutions/business/detail.html", context, status=status)
 
 
-PRINT_TITLES = {
-    Kind.DEREGISTER: _("医师注销注册申请审核表"),
-    Kind.ARCHIVE: _("医师注册备案申请审核表"),
-    Kind.RENAME: _("医疗机构更名变更申请表"),
-}
-FORM_TITLE = _("医师执业、变更执业、多机构备案申请审核表")
+# ------------------------------------------------------------------------------------------ the coded form
+
+
+def _form_urls(application: Application) -> dict:
+    return {
+        "status_url": reverse("console:business_print_status", args=[application.pk]),
+        "download_url": reverse("console:business_print_pdf", args=[application.pk]),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@officer_required
+def business_print(request, pk: int):
+    """打印申请表 (PRN-1): the coded form as a PDF rendered by the worker. GET shows its state and offers
+    生成打印表单; POST (a state change: a code is issued) asks for it. Only after 同意 or once approved."""
+    application = application_for(request.user, pk)
+    status = 200
+    if request.method == "POST":
+        try:
+            form_request(officer=request.user, application=application)
+        except TransitionRefused as refusal:
+            messages.error(request, refusal.message)
+            status = 400
+        else:
+            return redirect("console:business_print", pk=application.pk)
+    printable = form_printable(application)
+    document = form_current(application) if printable else None
+    context = {
+        "application": application,
+        "title": form_title(application),
+        "printable": printable,
+        "not_printable": NOT_PRINTABLE,
+        "document": document,
+        **_form_urls(application),
+    }
+    return render(request, "institutions/business/print.html", context, status=status)
+
+
+def _printed_form(request, pk: int):
+    application = application_for(request.user, pk)
+    document = form_current(application) if form_printable(application) else None
+    if document is None:
+        raise Http404
+    return application, document
 
 
 @require_GET
 @officer_required
-def business_print(request, pk: int):
-    """业务打印表单: an HTML 打印预览 of the application form (the PDF comes with the printing issue)."""
-    application = application_for(request.user, pk)
-    context = detail_context(application)
-    context["title"] = PRINT_TITLES.get(application.kind, FORM_TITLE)
-    agreed = next((e for e in context["events"] if e.action == "agree"), None)
-    context["agreed_event"] = agreed
-    return render(request, "institutions/business/print.html", context)
+def business_print_status(request, pk: int):
+    """The form's job as JSON for the progress widget (PRN-2); 404 before it was asked for."""
+    application, document = _printed_form(request, pk)
+    return document_status_response(document, download_url=_form_urls(application)["download_url"])
+
+
+@require_GET
+@officer_required
+def business_print_pdf(request, pk: int):
+    """The signed PDF of the coded form; 404 while it renders or once the agreement no longer stands."""
+    _application, document = _printed_form(request, pk)
+    return document_download_response(document, filename=FORM.filename(document))
 
 
 @require_GET
@@ -588,6 +527,8 @@ urlpatterns = [
     path("business/done/", business_done, name="business_done"),
     path("business/<int:pk>/", business_detail, name="business_detail"),
     path("business/<int:pk>/print/", business_print, name="business_print"),
+    path("business/<int:pk>/print/status/", business_print_status, name="business_print_status"),
+    path("business/<int:pk>/print/form.pdf", business_print_pdf, name="business_print_pdf"),
     path("business/<int:pk>/revoke/", business_revoke, name="business_revoke"),
     path(
         "business/<int:pk>/attachments/<int:attachment_pk>/",

@@ -17,7 +17,12 @@ PAGES: dict = {
     "institution/business/open/": _LIST,
     "institution/business/done/": _LIST,
     "institution/business/<int:pk>/": _X_FORM,
-    "institution/business/<int:pk>/print/": row(OFFICER_X_OBJECT, post=_READ_ONLY),
+    # 打印申请表 (PRN-1) of X's agreed filing, which has a rendered form: X's officer may print again.
+    "institution/business/<int:pk>/print/": row(
+        OFFICER_X_OBJECT, post=who(403, anonymous=LOGIN, officer_x=OK, officer_y=404)
+    ),
+    "institution/business/<int:pk>/print/status/": row(OFFICER_X_OBJECT, post=_READ_ONLY),
+    "institution/business/<int:pk>/print/form.pdf": row(OFFICER_X_OBJECT, post=_READ_ONLY),
     "institution/business/<int:pk>/revoke/": _X_FORM,
     "institution/business/<int:pk>/attachments/<int:attachment_pk>/": row(OFFICER_X_OBJECT, post=_READ_ONLY),
     "institution/business/archive/": row(OFFICER_PAGE, post=_READ_ONLY),
@@ -45,6 +50,10 @@ PAGES: dict = {
         _API_READ, post=who(403, officer_x=400, officer_y=404)
     ),
     "api/v1/institution/applications/<int:pk>/revoke/": row(_API_READ, post=_API_X_POST),
+    "api/v1/institution/applications/<int:pk>/form/": row(
+        API_OFFICER_X_OBJECT, post=who(403, officer_x=OK, officer_y=404)
+    ),
+    "api/v1/institution/applications/<int:pk>/form/pdf/": row(API_OFFICER_X_OBJECT, post=_API_READ),
     "api/v1/institution/applications/filings/<int:pk>/resubmit/": row(_API_READ, post=_API_X_POST),
     "api/v1/institution/applications/filings/<int:pk>/withdraw/": row(_API_READ, post=_API_X_POST),
 }
@@ -60,6 +69,10 @@ API: dict = {
     "POST /api/v1/institution/applications/{id}/agree/": who(403, officer_x=OK, officer_y=404),
     "POST /api/v1/institution/applications/{id}/disagree/": who(403, officer_x=400, officer_y=404),
     "POST /api/v1/institution/applications/{id}/revoke/": _API_X_POST,
+    "GET /api/v1/institution/applications/{id}/form/": API_OFFICER_X_OBJECT,
+    # X's filing is agreed: X's officer may print (tested in tests/institutions/test_business_print.py).
+    "POST /api/v1/institution/applications/{id}/form/": who(403, officer_x=OK, officer_y=404),
+    "GET /api/v1/institution/applications/{id}/form/pdf/": API_OFFICER_X_OBJECT,
     "POST /api/v1/institution/applications/filings/{id}/resubmit/": _API_X_POST,
     "POST /api/v1/institution/applications/filings/{id}/withdraw/": _API_X_POST,
 }
@@ -85,7 +98,9 @@ _B = "/institution/business"
 _A = "/api/v1/institution/applications"
 URLS: dict = {
     "institution/business/<int:pk>/": lambda w: f"{_B}/{_application_pk(w)}/",
-    "institution/business/<int:pk>/print/": lambda w: f"{_B}/{_application_pk(w)}/print/",
+    "institution/business/<int:pk>/print/": lambda w: f"{_B}/{_filing_pk(w)}/print/",
+    "institution/business/<int:pk>/print/status/": lambda w: f"{_B}/{_filing_pk(w)}/print/status/",
+    "institution/business/<int:pk>/print/form.pdf": lambda w: f"{_B}/{_filing_pk(w)}/print/form.pdf",
     "institution/business/<int:pk>/revoke/": lambda w: f"{_B}/{_application_pk(w)}/revoke/",
     "institution/business/<int:pk>/attachments/<int:attachment_pk>/": lambda w: (
         f"{_B}/{_application_pk(w)}/attachments/{_attachment_pk(w)}/"
@@ -101,6 +116,8 @@ URLS: dict = {
     ),
     "api/v1/institution/applications/<int:pk>/disagree/": lambda w: f"{_A}/{_application_pk(w)}/disagree/",
     "api/v1/institution/applications/<int:pk>/revoke/": lambda w: f"{_A}/{_application_pk(w)}/revoke/",
+    "api/v1/institution/applications/<int:pk>/form/": lambda w: f"{_A}/{_filing_pk(w)}/form/",
+    "api/v1/institution/applications/<int:pk>/form/pdf/": lambda w: f"{_A}/{_filing_pk(w)}/form/pdf/",
     "api/v1/institution/applications/filings/<int:pk>/resubmit/": lambda w: (
         f"{_A}/filings/{_filing_pk(w)}/resubmit/"
     ),
@@ -116,6 +133,8 @@ API_PATHS: dict = {
     ),
     f"{_A}/{{id}}/disagree/": lambda w: f"{_A}/{_application_pk(w)}/disagree/",
     f"{_A}/{{id}}/revoke/": lambda w: f"{_A}/{_application_pk(w)}/revoke/",
+    f"{_A}/{{id}}/form/": lambda w: f"{_A}/{_filing_pk(w)}/form/",
+    f"{_A}/{{id}}/form/pdf/": lambda w: f"{_A}/{_filing_pk(w)}/form/pdf/",
     f"{_A}/filings/{{id}}/resubmit/": lambda w: f"{_A}/filings/{_filing_pk(w)}/resubmit/",
     f"{_A}/filings/{{id}}/withdraw/": lambda w: f"{_A}/filings/{_filing_pk(w)}/withdraw/",
 }
@@ -130,6 +149,9 @@ DOCUMENTED: dict = {
     ("POST", f"{_A}/{{id}}/agree/"): {200, 400, 403, 404, 409, 413, 415},
     ("POST", f"{_A}/{{id}}/disagree/"): {200, 400, 403, 404, 409, 413, 415},
     ("POST", f"{_A}/{{id}}/revoke/"): {200, 400, 403, 404, 409, 413, 415},
+    ("GET", f"{_A}/{{id}}/form/"): {200, 403, 404},
+    ("POST", f"{_A}/{{id}}/form/"): {200, 403, 404, 409},
+    ("GET", f"{_A}/{{id}}/form/pdf/"): {200, 403, 404},
     ("POST", f"{_A}/filings/{{id}}/resubmit/"): {200, 400, 403, 404, 409, 413, 415},
     ("POST", f"{_A}/filings/{{id}}/withdraw/"): {200, 400, 403, 404, 409, 413, 415},
 }
@@ -173,6 +195,20 @@ def objects(people) -> dict:
         agreed=True,
     )
     assert Application.objects.filter(pk=filing.pk, state="agreed").exists()
+    # The filing's coded form (PRN-1), rendered: its status and PDF answer X's officer.
+    from printing.kinds import content_hash, kind_of
+    from printing.models import Document
+    from printing.services import documents
+
+    form = Document.objects.create(
+        kind="form",
+        application=filing,
+        content_hash=content_hash(kind_of("form"), filing),
+        institution=x,
+        state=Document.State.DONE,
+        size=18,
+    )
+    documents.write(f"{form.file_key}.pdf", b"%PDF-1.4 matrix form")
     return {
         "business.application": application,
         "business.attachment": attachment,
