@@ -183,7 +183,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--kind", choices=sorted(SUBJECTS), default="score_report")
+    parser.add_argument("--kind", choices=sorted(SUBJECTS), default="form")
     parser.add_argument("-n", type=int, default=30, help="renders / downloads per measurement")
     parser.add_argument("--subjects", type=int, default=5_000, help="subjects generated (once)")
     args = parser.parse_args()
