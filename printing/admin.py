@@ -65,6 +65,9 @@ class DocumentAdmin(ReadOnlyAdmin):
     )
     readonly_fields = fields
 
+    class Media:
+        css = {"all": ("css/admin-documents.css",)}
+
     def get_queryset(self, request):
         return self.ordered(request, document_list_for(user=request.user)).select_related(
             "application", "record", "exam_result", "institution", "requested_by"
