@@ -76,16 +76,22 @@ def percentile(values, q):
     return values[min(len(values) - 1, int(len(values) * q))]
 
 
-def bare_render(html: str, font_config=None) -> tuple[float, object]:
-    """One fresh `HTML(...).write_pdf()` (ms), sharing only the FontConfiguration between calls."""
+def bare_render(html: str, font_config=None) -> tuple[float, float, object]:
+    """One fresh `HTML(...).write_pdf()`: (wall ms, CPU ms), sharing only the FontConfiguration."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
     font_config = font_config or FontConfiguration()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     pdf = HTML(string=html, base_url=str(ROOT)).write_pdf(font_config=font_config)
     assert pdf.startswith(b"%PDF")
-    return (time.perf_counter() - started) * 1000, font_config
+    return (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000, font_config
+
+
+def cpu_ms(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, in ms (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 # Subjects -----------------------------------------------------------------------------------------
@@ -223,21 +229,25 @@ def main() -> None:
     log = Path(tempfile.gettempdir()) / f"{queue}.log"
     worker = start_worker(queue, log)
     bare, walls, render_ms, requests, reuse = [], [], [], [], []
+    bare_cpu, worker_cpus = [], []
     try:
         for i, subject in enumerate(fresh):
             # (a) WeasyPrint alone, in this process.
-            elapsed, font_config = bare_render(bare_page_html, font_config)
+            elapsed, elapsed_cpu, font_config = bare_render(bare_page_html, font_config)
             # (b) the real path through Redis and the worker on its own queue.
-            started, clock = time.perf_counter(), time.time()
+            started, clock, worker_cpu = time.perf_counter(), time.time(), cpu_ms(worker.pid)
             document = services.document_request(kind=args.kind, subject=subject)
             asked = (time.perf_counter() - started) * 1000
             row = wait_done(document.pk, timeout=120 if i == 0 else 30)  # the first waits for the worker
+            job_cpu = cpu_ms(worker.pid) - worker_cpu
             if i < 2:
                 continue  # warm-up: imports, fonts, the worker's first templates and signature
             walls.append((row["rendered_at"].timestamp() - clock) * 1000)
             render_ms.append(row["render_ms"])
             requests.append(asked)
             bare.append(elapsed)
+            bare_cpu.append(elapsed_cpu)
+            worker_cpus.append(job_cpu)
         # (c) the second ask of unchanged data and the stored file's read.
         for subject in fresh[2:]:
             started = time.perf_counter()
@@ -263,6 +273,12 @@ def main() -> None:
         f"| (b) … of which the worker's render_ms (template, render, sign, write) | "
         f"{statistics.median(render_ms):.0f} | {percentile(render_ms, 0.95):.0f} "
         f"| {statistics.median(render_ms) / a50:.2f}× | |"
+    )
+    cpu_a, cpu_b = statistics.median(bare_cpu), statistics.median(worker_cpus)
+    print(f"| (a) CPU time of the bare render | {cpu_a:.0f} | {percentile(bare_cpu, 0.95):.0f} | 1.00× | |")
+    print(
+        f"| (b) the worker's CPU time per job (claim, template, render, sign, write, ack) | {cpu_b:.0f} "
+        f"| {percentile(worker_cpus, 0.95):.0f} | {cpu_b / cpu_a:.2f}× | |"
     )
     print(
         f"| (b) … of which the request (hash, lock, insert, commit, publish) | "
