@@ -139,7 +139,7 @@ class Document(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.code}"
+        return f"{self.get_kind_display()} {self.code_display}"
 
     @property
     def subject_id(self) -> int:

@@ -1,4 +1,7 @@
-"""QR codes as SVG: a data: URI for the PDFs, markup for the pages (no inline style: CSP)."""
+"""QR codes: SVG markup for the pages (no inline style: CSP); a one-pixel-per-module PNG data: URI for
+the PDFs, drawn without smoothing (`image-rendering: pixelated` on `img.qr`, base.css), so it prints as
+sharp as a vector and costs WeasyPrint nothing (the SVG path of a QR code took ~15 % of a form's render:
+benches/render_forms.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +23,16 @@ def qr_svg(data: str) -> str:
     return out.getvalue().decode()
 
 
+def qr_png(data: str) -> bytes:
+    """The QR code as a 1-bit PNG, one pixel per module (error correction M, 2-module quiet zone)."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2, box_size=1)
+    code.add_data(data)
+    code.make(fit=True)
+    out = io.BytesIO()
+    code.make_image().get_image().convert("1").save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
 def qr_data_uri(data: str) -> str:
-    """The QR code as an SVG data: URI, for an <img> in a PDF."""
-    return "data:image/svg+xml;base64," + base64.b64encode(qr_svg(data).encode()).decode()
+    """The QR code as a PNG data: URI, for an <img class="qr"> in a PDF (scaled up by its CSS size)."""
+    return "data:image/png;base64," + base64.b64encode(qr_png(data)).decode()

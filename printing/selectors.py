@@ -54,3 +54,23 @@ def document_check(code: str) -> CodeCheck | None:
     return CodeCheck(
         document=document, kind=kind, valid=valid, superseded=superseded, facts=kind.public(subject, document)
     )
+
+
+def document_list_for(*, user):
+    """Documents whose subject the user may see (deny by default, STYLE §2): a reviewer's those of the
+    applications, practice records and exam results of their scope, a superuser's all; each family's own
+    selector decides, so the admin's list shows no document of a subject the reviewer could not open."""
+    from django.db.models import Q
+
+    from qualifications.selectors import exam_result_list_for
+    from registrations.selectors import application_list_for, practice_record_list_for
+
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Document.objects.none()
+    if user.is_superuser:
+        return Document.objects.all()
+    return Document.objects.filter(
+        Q(application__in=application_list_for(user=user).values("pk"))
+        | Q(record__in=practice_record_list_for(user=user).values("pk"))
+        | Q(exam_result__in=exam_result_list_for(user=user).values("pk"))
+    )

@@ -46,6 +46,12 @@ def document_request(*, kind: str, subject, requested_by=None, institution=None)
     """
     spec = kind_of(kind)
     digest = content_hash(spec, subject)
+    # The common case, a download of what was already made for this data, reads without locking: no
+    # transaction, no row lock, so many downloads of one document never queue behind each other
+    # (benches/render_forms.py (c)). Anything else takes the locks below and decides again.
+    current = _current(kind, subject)
+    if current is not None and current.content_hash == digest and current.state != Document.State.FAILED:
+        return current
     with transaction.atomic():
         # Serialise requests for one subject: two clicks make one document, never two current ones.
         list(type(subject).objects.select_for_update().filter(pk=subject.pk).values_list("pk", flat=True))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 
 from .keys import signing_identity
 
@@ -15,18 +16,39 @@ def _signer(key_file: str, cert_file: str):
     return signers.SimpleSigner.load(key_file, cert_file)
 
 
+# Bytes kept for the signature container, per signing key. Left to itself pyhanko sizes it on every
+# signature with a whole dummy signature first (half of the signing time, benches/render_forms.py); the
+# size depends only on the key, its certificate and the signed attributes, so the first signature's is
+# kept and reused. Should a later container not fit, that signature is made again the slow way.
+_reserved: dict[tuple[str, str], int] = {}
+_CONTENTS = re.compile(rb"/Contents\s*<([0-9a-fA-F]+)>")
+
+
 def sign_pdf(pdf: bytes, *, reason: str, location: str = "") -> bytes:
     """The PDF with an incremental signature by the configured key (`printing.keys`)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
+    from pyhanko.sign.general import SigningError
 
     identity = signing_identity()
-    signer = _signer(str(identity.key_file), str(identity.cert_file))
+    key = (str(identity.key_file), str(identity.cert_file))
+    signer = _signer(*key)
     metadata = signers.PdfSignatureMetadata(
         field_name="Signature", reason=reason, location=location or None, name=identity.issuer_name
     )
+    reserved = _reserved.get(key)
+    if reserved is not None:
+        try:
+            writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+            return signers.sign_pdf(writer, metadata, signer=signer, bytes_reserved=reserved).getvalue()
+        except SigningError:  # a container larger than the kept room: sized again below
+            _reserved.pop(key, None)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
+    signed = signers.sign_pdf(writer, metadata, signer=signer).getvalue()
+    found = _CONTENTS.findall(signed[len(pdf) :])
+    if found:
+        _reserved[key] = len(found[-1])  # hex digits reserved, as pyhanko counts them
+    return signed
 
 
 def verify_pdf(pdf: bytes) -> dict:

@@ -21,6 +21,7 @@ from . import (
     entrance,
     fhir,
     help,
+    printing_admin,
     public_verify,
     review,
     statistics,
@@ -45,4 +46,5 @@ AREAS = [
     public_verify,
     fhir,
     changes,
+    printing_admin,
 ]

@@ -5,6 +5,6 @@ load_demo's transaction, after its doctors, institutions and practice records ex
 running load_demo (``command.institutions`` by registration number, ``command.created`` to count).
 """
 
-from . import applications, doctors, help, review, system, verify
+from . import applications, doctors, documents, help, review, system, verify
 
-AREAS = [system, doctors, review, help, verify, applications]
+AREAS = [system, doctors, review, help, verify, applications, documents]
