@@ -58,9 +58,7 @@ class SecurityPasswordSerializer(serializers.Serializer):
     old_password = serializers.CharField(
         label=_("当前登录密码"), max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False
     )
-    new_password = serializers.CharField(
-        label=_("新密码"), max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False
-    )
+    new_password = serializers.CharField(label=_("新密码"), max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False)
 
 
 class SecuritySentSerializer(serializers.Serializer):
@@ -152,9 +150,7 @@ def _contact_routes():
         for mode, (send, confirm, kind, send_doc, confirm_doc) in _MODES.items():
             noun = _NOUNS[channel.name]
             sender = extend_schema(
-                request=bodies[kind],
-                responses={202: SecuritySentSerializer, **refusals(429)},
-                tags=["accounts"],
+                request=bodies[kind], responses={202: SecuritySentSerializer, **refusals(429)}, tags=["accounts"]
             )(
                 type(
                     f"{channel.name.title()}{mode.title()}Send",

@@ -365,8 +365,6 @@ def _issue_batch(ids: list[int], *, institution, issued_by: User | None, renew: 
         messages = []
         for record in records:
             channel, destination, body, subject = _code_message(record, institution)
-            messages.append(
-                {"channel": channel, "destination": destination, "body": body, "subject": subject}
-            )
+            messages.append({"channel": channel, "destination": destination, "body": body, "subject": subject})
         message_enqueue_many(messages)
     return len(records)

@@ -237,7 +237,11 @@ class Command(BaseCommand):
             for area in demo.AREAS:  # the institution console's areas (accounts/management/demo/)
                 area.load(self)
         demo_doctors = [c[1] for c in CERTIFICATES + EXAM_RESULTS if c[1]] + demo.applications.LOGINS
-        logins += list(User.objects.filter(username__in=demo_doctors).order_by("id"))
+        logins += list(
+            User.objects.filter(username__in=demo_doctors).order_by(
+                "id"
+            )
+        )
 
         self._print(logins, records, code)
 
