@@ -15,8 +15,8 @@ from registrations.models import PracticeRecord
 from registrations.private_files import photos
 
 from .kinds import DocumentKind, register
-from .links import certificate_payload, certificate_token, verify_url
-from .qr import qr_data_uri
+from .links import certificate_payload, certificate_token, live_code, verify_url
+from .qr import qr_data_uri, qr_svg
 
 ISSUER_NOTE = "本电子证照由医师电子化注册信息系统生成并经电子签名，扫描二维码可核验真伪及当前注册状态。"
 
@@ -70,6 +70,26 @@ def certificate_qr_token(record: PracticeRecord, document) -> str:
             issued=timezone.localdate(document.created_at).isoformat(),
         )
     return certificate_token(payload)
+
+
+def _inline_svg(markup: str) -> str:
+    """The QR as markup for a page: without the XML declaration, sized by CSS (no style attribute: CSP)."""
+    start = markup.find("<svg")
+    return markup[start:] if start >= 0 else markup
+
+
+def certificate_live_data(record: PracticeRecord, document) -> dict:
+    """What the doctor shows a verifier: the QR of the verify URL with the 30-second code, the code itself
+    and the seconds it has left (the page and the API ask again when they run out)."""
+    otp, seconds_left = live_code(document.code)
+    url = verify_url(certificate_qr_token(record, document), otp=otp)
+    return {
+        "code": otp,
+        "seconds_left": seconds_left,
+        "url": url,
+        "qr_svg": _inline_svg(qr_svg(url)),
+        "certificate_code": document.code_display,
+    }
 
 
 def _context(record: PracticeRecord, document) -> dict:

@@ -11,11 +11,9 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from printing.certificates import certificate_invalid_reason, certificate_qr_token
+from printing.certificates import certificate_invalid_reason, certificate_live_data
 from printing.kinds import kind_of
-from printing.links import live_code, verify_url
 from printing.models import Document
-from printing.qr import qr_svg
 from printing.selectors import documents_current_of, documents_superseded_of
 from printing.services import document_request
 from printing.views import document_download_response, document_status_response
@@ -56,26 +54,8 @@ def _current_certificate(record: PracticeRecord) -> Document:
     return found
 
 
-def _inline_svg(markup: str) -> str:
-    """The QR as markup to put in a page: without the XML declaration, sized by CSS (no style attribute)."""
-    start = markup.find("<svg")
-    return markup[start:] if start >= 0 else markup
-
-
-def certificate_live_data(record: PracticeRecord, document: Document) -> dict:
-    """The page's QR (its verify URL with the 30-second code) and the code with the seconds it has left."""
-    otp, seconds_left = live_code(document.code)
-    url = verify_url(certificate_qr_token(record, document), otp=otp)
-    return {
-        "code": otp,
-        "seconds_left": seconds_left,
-        "url": url,
-        "qr_svg": _inline_svg(qr_svg(url)),
-        "certificate_code": document.code_display,
-    }
-
-
 @activated_required
+@require_GET
 def certificates(request):
     """电子证照: each valid record's current certificate (asked for again here, so a record changed by any
     path is reissued on the next view), its live QR and code; superseded and lapsed ones listed below."""

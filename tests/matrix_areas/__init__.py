@@ -15,6 +15,7 @@ from . import (
     applications_api,
     approvals,
     business,
+    certificates,
     doctor_side,
     doctors,
     entrance,
@@ -41,4 +42,5 @@ AREAS = [
     business,
     approvals,
     public_verify,
+    certificates,
 ]
