@@ -86,7 +86,9 @@ class DoctorDocumentJobSerializer(serializers.Serializer):
 
     state = serializers.ChoiceField(choices=Document.State.choices, read_only=True)
     message = serializers.CharField(read_only=True)
-    position = serializers.IntegerField(read_only=True, help_text=_("前面还在排队的份数"))
+    position = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text=_("前面还在排队的份数（列表中为 null：每行不另查）")
+    )
     code = serializers.CharField(read_only=True, help_text=_("证照编号 / 验证码（XXXX-XXXX-XXXX-XXXX）"))
     download_url = serializers.CharField(read_only=True, allow_null=True, help_text=_("生成后可下载的地址"))
 
@@ -125,23 +127,31 @@ class DoctorScoreReportSerializer(serializers.Serializer):
     report = DoctorDocumentJobSerializer(read_only=True, allow_null=True)
 
 
-def _certificate_job(record: PracticeRecord, document: Document | None) -> dict | None:
+def _job(document: Document | None, download_url: str, *, listed: bool) -> dict | None:
+    """The job's state; in a list without the queue position (one COUNT per queued row otherwise)."""
     if document is None:
         return None
-    return document_status_data(
-        document, download_url=reverse("accounts-api:certificate_pdf", args=[record.pk])
-    )
+    if not listed:
+        return document_status_data(document, download_url=download_url)
+    return {
+        "state": document.state,
+        "message": document.get_state_display(),
+        "position": None,
+        "code": document.code_display,
+        "download_url": download_url if document.state == Document.State.DONE else None,
+    }
 
 
-def _report_job(result: ExamResult, document: Document | None) -> dict | None:
-    if document is None:
-        return None
-    return document_status_data(
-        document, download_url=reverse("accounts-api:score_report_pdf", args=[result.pk])
-    )
+def _certificate_job(record: PracticeRecord, document: Document | None, *, listed=False) -> dict | None:
+    url = reverse("accounts-api:certificate_pdf", args=[record.pk])
+    return _job(document, url, listed=listed)
 
 
-def _certificate_row(record: PracticeRecord, document: Document | None) -> dict:
+def _report_job(result: ExamResult, document: Document | None, *, listed=False) -> dict | None:
+    return _job(document, reverse("accounts-api:score_report_pdf", args=[result.pk]), listed=listed)
+
+
+def _certificate_row(record: PracticeRecord, document: Document | None, *, listed=False) -> dict:
     return {
         "id": record.pk,
         "certificate_number": record.certificate_number,
@@ -150,18 +160,18 @@ def _certificate_row(record: PracticeRecord, document: Document | None) -> dict:
         "main_institution": record.main_institution.name,
         "state": record.state,
         "state_display": record.get_state_display(),
-        "certificate": _certificate_job(record, document),
+        "certificate": _certificate_job(record, document, listed=listed),
     }
 
 
-def _report_row(result: ExamResult, document: Document | None) -> dict:
+def _report_row(result: ExamResult, document: Document | None, *, listed=False) -> dict:
     return {
         "id": result.pk,
         "year": result.year,
         "exam_category": result.exam_category.name,
         "admission_ticket": result.admission_ticket,
         "passed": result.passed,
-        "report": _report_job(result, document),
+        "report": _report_job(result, document, listed=listed),
     }
 
 
@@ -175,7 +185,7 @@ class CertificateList(APIView):
         user = _activated_doctor(request)
         records = _own_records(user)
         current = documents_current_of(kind=CERTIFICATE, subject_ids=[r.pk for r in records])
-        rows = [_certificate_row(record, current.get(record.pk)) for record in records]
+        rows = [_certificate_row(record, current.get(record.pk), listed=True) for record in records]
         return Response(DoctorCertificateSerializer(rows, many=True).data)
 
 
@@ -241,7 +251,7 @@ class ScoreReportList(APIView):
         user = _activated_doctor(request)
         results = list(_own_results(user))
         current = documents_current_of(kind=SCORE_REPORT, subject_ids=[r.pk for r in results])
-        rows = [_report_row(result, current.get(result.pk)) for result in results]
+        rows = [_report_row(result, current.get(result.pk), listed=True) for result in results]
         return Response(DoctorScoreReportSerializer(rows, many=True).data)
 
 
