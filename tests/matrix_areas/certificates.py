@@ -21,6 +21,8 @@ PAGES: dict = {
         _A_OBJECT_PAGE, post=who(403, anonymous=LOGIN, doctor_a=OK, doctor_b=404)
     ),
     "accounts/score-reports/<int:result_id>/pdf/": row(_A_OBJECT_PAGE, post=_GET_ONLY_PAGE),
+    # 查看电子证照 in the console: X's officer for X's doctor; require_GET answers a POST first.
+    "institution/doctors/<int:pk>/certificate/": row(OFFICER_X_OBJECT, post=who(405)),
     _C: row(API_ACTIVATED, post=_METHOD_ONLY),
     f"{_C}<int:pk>/": row(_A_OBJECT, post=who(403, doctor_a=OK, doctor_b=404)),
     f"{_C}<int:pk>/pdf/": row(_A_OBJECT, post=_METHOD_ONLY),
@@ -55,6 +57,7 @@ def _result(world) -> int:
 
 
 URLS: dict = {
+    "institution/doctors/<int:pk>/certificate/": lambda w: f"/institution/doctors/{_record(w)}/certificate/",
     "accounts/certificates/<int:record_id>/status/": lambda w: f"/accounts/certificates/{_record(w)}/status/",
     "accounts/certificates/<int:record_id>/pdf/": lambda w: f"/accounts/certificates/{_record(w)}/pdf/",
     "accounts/certificates/<int:record_id>/live/": lambda w: f"/accounts/certificates/{_record(w)}/live/",
