@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -73,14 +74,39 @@ def test_the_certificate_page_renders_then_offers_the_download(page, live_server
 
 
 def test_the_score_report_is_asked_for_and_downloaded_from_the_qualification_page(page, live_server, doctor):
-    """PRN-4: 下载成绩单 → back on 资格信息 with the job → 下载 PDF."""
+    """PRN-4: 下载成绩单 (a button) → back on 资格信息 with the job → 下载成绩单 (the PDF link)."""
     page.set_viewport_size({"width": 1280, "height": 900})
     log_in(page, live_server, doctor)
     page.goto(f"{live_server.url}/accounts/qualification/")
     page.get_by_role("button", name="下载成绩单").click()
-    link = page.get_by_role("link", name="下载 PDF")
+    link = page.get_by_role("link", name="下载成绩单")
     expect(link).to_be_visible(timeout=30_000)
     page.screenshot(path=str(SHOTS / "issue11-certificates-score-report.png"), full_page=True)
     with page.expect_download() as info:
         link.click()
     assert Path(info.value.path()).read_bytes()[:4] == b"%PDF"
+
+
+def test_the_widget_shows_progress_until_the_worker_has_rendered(page, live_server, doctor, monkeypatch):
+    """PRN-2/PRN-3: while the job waits the page says so (no download); once the worker renders, the
+    polling widget turns into 下载电子证照 without a reload."""
+    from printing.models import Document
+    from printing.services import document_render
+
+    monkeypatch.setattr("printing.services._queue", lambda document_id: None)  # the worker is busy
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, live_server, doctor)
+    page.goto(f"{live_server.url}/accounts/certificates/")
+    expect(page.locator("[data-job-message]")).to_have_text(re.compile("排队中"))
+    download = page.get_by_role("link", name="下载电子证照")
+    expect(download).to_be_hidden()
+    page.screenshot(path=str(SHOTS / "issue11-certificates-page-queued.png"))
+    document = Document.objects.get(kind="certificate")
+    # The worker's part, in a thread of its own: Playwright's event loop runs in this one (pyhanko signs
+    # with asyncio.run, which refuses to start inside a running loop).
+    worker = threading.Thread(target=document_render, kwargs={"document_id": document.pk})
+    worker.start()
+    worker.join()
+    assert Document.objects.get(pk=document.pk).state == Document.State.DONE
+    expect(download).to_be_visible(timeout=15_000)
+    expect(page.locator("[data-job-message]")).to_have_text("已生成，可以下载。")
