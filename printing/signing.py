@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 from .keys import signing_identity
 
@@ -13,6 +15,18 @@ def _signer(key_file: str, cert_file: str):
     from pyhanko.sign import signers
 
     return signers.SimpleSigner.load(key_file, cert_file)
+
+
+def _sync(call):
+    """Run `call` here, or in a thread of its own when this thread already runs an event loop: pyhanko
+    calls asyncio.run(), which refuses to start inside a running loop (an ASGI view, a test driving
+    Playwright's sync API) and the signature would fail."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
 
 
 def sign_pdf(pdf: bytes, *, reason: str, location: str = "") -> bytes:
@@ -26,7 +40,7 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str = "") -> bytes:
         field_name="Signature", reason=reason, location=location or None, name=identity.issuer_name
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
+    return _sync(lambda: signers.sign_pdf(writer, metadata, signer=signer).getvalue())
 
 
 def verify_pdf(pdf: bytes) -> dict:
@@ -49,7 +63,7 @@ def verify_pdf(pdf: bytes) -> dict:
     from asn1crypto import x509 as asn1_x509
 
     root = asn1_x509.Certificate.load(identity.certificate.public_bytes(_der()))
-    status = validate_pdf_signature(signatures[-1], ValidationContext(trust_roots=[root]))
+    status = _sync(lambda: validate_pdf_signature(signatures[-1], ValidationContext(trust_roots=[root])))
     return {
         "signed": True,
         "intact": bool(status.intact),
