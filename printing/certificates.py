@@ -60,15 +60,15 @@ def _photo_uri(name: str) -> str | None:
 
 def certificate_qr_token(record: PracticeRecord, document) -> str:
     """The signed token of the certificate's QR: which document, whose, what, issued when."""
-    with translation.override("zh-hans"):
-        payload = certificate_payload(
-            code=document.code,
-            certificate_number=record.certificate_number,
-            real_name=record.real_name,
-            level=str(record.get_level_display()),
-            category=str(record.get_category_display()),
-            issued=timezone.localdate(document.created_at).isoformat(),
-        )
+    # Level and category as their codes (physician, clinical …): short, and the check page names them.
+    payload = certificate_payload(
+        code=document.code,
+        certificate_number=record.certificate_number,
+        real_name=record.real_name,
+        level=record.level,
+        category=record.category,
+        issued=timezone.localdate(document.created_at).isoformat(),
+    )
     return certificate_token(payload)
 
 

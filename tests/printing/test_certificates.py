@@ -64,6 +64,7 @@ def test_the_certificate_holds_the_record_and_a_valid_signature(
     assert verify_pdf(pdf)["valid"]
     payload = token_payload(certificate_qr_token(record, document))
     assert payload["code"] == document.code and payload["no"] == record.certificate_number
+    assert (payload["level"], payload["category"]) == (record.level, record.category)
     assert document_check(document.code).valid
 
 
