@@ -38,6 +38,8 @@ def _doctor_items(user):
                 (_("业务查询"), "accounts:applications"),
                 (_("证书补办"), "accounts:reissue"),
             ),
+            # Seed 003: 电子证照查看与验证 comes after the applications and their progress.
+            (_("电子证照"), reverse("accounts:certificates")),
             (_("安全设置"), reverse("accounts:security")),
             (_("资格补改指南"), reverse("qualifications:guides")),
             (_("帮助中心"), reverse("accounts:help")),

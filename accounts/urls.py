@@ -7,6 +7,7 @@ from . import views
 from .views import (
     activation,
     applications,
+    certificates,
     department,
     doctor,
     help,
@@ -30,4 +31,5 @@ urlpatterns = [
     *help.urlpatterns,
     *maintenance.urlpatterns,
     *applications.urlpatterns,
+    *certificates.urlpatterns,
 ]

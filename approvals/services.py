@@ -5,12 +5,15 @@ The admin's confirmation pages, the API and the tests all call these two; none w
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.services.activation import account_activate_on_approval
 from docregsys.exceptions import TransitionRefused
-from registrations.models import Action, Kind, State
+from printing.services import document_request
+from registrations.models import Action, Kind, PracticeRecord, State
 from registrations.selectors import application_decidable_for
 from registrations.services.applications import (
     STALE,
@@ -24,6 +27,25 @@ from .selectors import application_approval_refusals
 
 # ACC-5d: an approved 注册 or 变更 activates an account that was never activated.
 ACTIVATING_KINDS = (Kind.REGISTER, Kind.CHANGE, Kind.MILITARY_IN)
+# 证书补办: a new 证照编号 even though the record is unchanged, so the lost certificate stops verifying.
+REISSUING_KINDS = (Kind.REISSUE,)
+
+logger = logging.getLogger(__name__)
+
+
+def certificate_issue(*, record_id: int, requested_by=None, force: bool = False) -> None:
+    """PRN-3 / REG-7: the valid record's electronic certificate, asked for after the approval committed.
+
+    Unchanged data reuses the current certificate; changed data (or `force`) supersedes it. A record that is
+    no longer 有效 gets none (its last certificate stays and checks as invalid). The render runs in the worker.
+    """
+    record = PracticeRecord.objects.filter(pk=record_id, state=PracticeRecord.State.VALID).first()
+    if record is None:
+        return
+    try:
+        document_request(kind="certificate", subject=record, requested_by=requested_by, force=force)
+    except Exception:  # noqa: BLE001 - the approval stands; the doctor's page asks again on the next view
+        logger.exception("certificate of record %s could not be requested", record_id)
 
 
 @transaction.atomic
@@ -57,6 +79,11 @@ def application_approve(*, reviewer, application_id: int):
     )
     if application.kind in ACTIVATING_KINDS and application.doctor_id:
         account_activate_on_approval(user=application.doctor)
+    if record is not None:
+        force = application.kind in REISSUING_KINDS
+        transaction.on_commit(
+            lambda: certificate_issue(record_id=record.pk, requested_by=reviewer, force=force)
+        )
     return moved
 
 

@@ -1,1 +1,151 @@
-"""PRN-3 electronic practice certificates (电子证照): the kind arrives with the certificates' work (issue 11)."""
+"""PRN-3 electronic practice certificates (电子证照): one per valid practice record, with photo and a signed QR.
+
+The PDF is the doctor's own document, so it carries what the paper 医师执业证书 carries (birth date too);
+the public check (`_public`) shows only what PUB-1 allows. A record that stops being 有效 (注销, 变更出, 失效,
+军队, 备案) keeps its last certificate, which no longer verifies (`_still_valid`), and the public page says why.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from django.utils import timezone, translation
+
+from registrations.models import PracticeRecord
+from registrations.private_files import photos
+
+from .kinds import DocumentKind, register
+from .links import certificate_payload, certificate_token, live_code, verify_url
+from .qr import qr_data_uri, qr_svg
+
+ISSUER_NOTE = "本电子证照由医师电子化注册信息系统生成并经电子签名，扫描二维码可核验真伪及当前注册状态。"
+
+
+def _scopes(record: PracticeRecord) -> list[str]:
+    # Ordered like the code list (the selectors prefetch them in that order; a fresh record reads them).
+    return [scope.name for scope in sorted(record.scopes.all(), key=lambda s: (s.order, s.code))]
+
+
+def _data(record: PracticeRecord) -> dict:
+    """Everything the certificate shows, in Chinese whatever the asker's language (the hash must not vary)."""
+    with translation.override("zh-hans"):
+        return {
+            "real_name": record.real_name,
+            "sex": record.get_sex_display() if record.sex else "",
+            "birth_date": record.birth_date.isoformat() if record.birth_date else "",
+            "id_number_masked": record.id_number_masked,
+            "certificate_number": record.certificate_number,
+            "level": str(record.get_level_display()),
+            "category": str(record.get_category_display()),
+            "scopes": _scopes(record),
+            "location": record.location.full_name,
+            "main_institution": record.main_institution.name,
+            "authority": record.authority.name,
+            "approval_date": record.approval_date.isoformat() if record.approval_date else "",
+            "state": record.state,
+            "state_display": str(record.get_state_display()),
+            "title": record.title,
+            # The stored name: a new photo is a new file, so a new certificate.
+            "photo": record.photo,
+        }
+
+
+def _photo_uri(name: str) -> str | None:
+    found = photos.read(name) if name else None
+    if not found:
+        return None
+    data, content_type = found
+    return f"data:{content_type};base64,{base64.b64encode(data).decode()}"
+
+
+def certificate_qr_token(record: PracticeRecord, document) -> str:
+    """The signed token of the certificate's QR: which document, whose, what, issued when."""
+    # Level and category as their codes (physician, clinical …): short, and the check page names them.
+    payload = certificate_payload(
+        code=document.code,
+        certificate_number=record.certificate_number,
+        real_name=record.real_name,
+        level=record.level,
+        category=record.category,
+        issued=timezone.localdate(document.created_at).isoformat(),
+    )
+    return certificate_token(payload)
+
+
+def _inline_svg(markup: str) -> str:
+    """The QR as markup for a page: without the XML declaration, sized by CSS (no style attribute: CSP)."""
+    start = markup.find("<svg")
+    return markup[start:] if start >= 0 else markup
+
+
+def certificate_live_data(record: PracticeRecord, document) -> dict:
+    """What the doctor shows a verifier: the QR of the verify URL with the 30-second code, the code itself
+    and the seconds it has left (the page and the API ask again when they run out)."""
+    otp, seconds_left = live_code(document.code)
+    url = verify_url(certificate_qr_token(record, document), otp=otp)
+    return {
+        "code": otp,
+        "seconds_left": seconds_left,
+        "url": url,
+        "qr_svg": _inline_svg(qr_svg(url)),
+        "certificate_code": document.code_display,
+    }
+
+
+def _context(record: PracticeRecord, document) -> dict:
+    data = _data(record)
+    url = verify_url(certificate_qr_token(record, document))
+    return {
+        **data,
+        "scopes_text": "、".join(data["scopes"]) or "—",
+        "document": document,
+        "issued": timezone.localdate(document.created_at),
+        "qr": qr_data_uri(url),
+        "photo_uri": _photo_uri(record.photo),
+        "note": ISSUER_NOTE,
+    }
+
+
+def _still_valid(record: PracticeRecord, document) -> bool:
+    return record.state == PracticeRecord.State.VALID
+
+
+def _public(record: PracticeRecord, document) -> dict:
+    """PUB-1: name, level, category, scopes, main institution, 执业地点 and state; never ID, phone or birth date."""
+    with translation.override("zh-hans"):
+        return {
+            "title": "医师执业证书（电子证照）",
+            "rows": [
+                ("姓名", record.real_name),
+                ("医师级别", str(record.get_level_display())),
+                ("医师类别", str(record.get_category_display())),
+                ("执业范围", "、".join(_scopes(record)) or "—"),
+                ("主要执业机构", record.main_institution.name),
+                ("执业地点", record.location.full_name),
+                ("注册状态", str(record.get_state_display())),
+            ],
+        }
+
+
+def certificate_invalid_reason(record: PracticeRecord) -> str:
+    """Why a certificate of this record no longer verifies (empty while the record is 有效)."""
+    if record.state == PracticeRecord.State.VALID:
+        return ""
+    with translation.override("zh-hans"):
+        return f"该执业注册当前状态为“{record.get_state_display()}”，电子证照已失效。"
+
+
+CERTIFICATE = register(
+    DocumentKind(
+        kind="certificate",
+        subject_field="record",
+        template="printing/pdf/certificate.html",
+        stylesheet="certificate.css",
+        data=_data,
+        context=_context,
+        public=_public,
+        still_valid=_still_valid,
+        reason=lambda document: f"医师执业证书电子证照（证照编号 {document.code_display}）",
+        filename=lambda document: f"certificate-{document.code}.pdf",
+    )
+)

@@ -74,3 +74,23 @@ def document_list_for(*, user):
         | Q(record__in=practice_record_list_for(user=user).values("pk"))
         | Q(exam_result__in=exam_result_list_for(user=user).values("pk"))
     )
+
+
+def documents_current_of(*, kind: str, subject_ids) -> dict[int, Document]:
+    """{subject id: its current document} for the given subjects of one kind (1 query). Callers pass ids
+    they scoped to the asker first."""
+    field = kind_of(kind).subject_field
+    rows = Document.objects.filter(
+        kind=kind, superseded_at__isnull=True, **{f"{field}_id__in": list(subject_ids)}
+    )
+    return {getattr(row, f"{field}_id"): row for row in rows}
+
+
+def documents_superseded_of(*, kind: str, subject_ids, limit: int = 20) -> list[Document]:
+    """The superseded documents of the given subjects, newest first (1 query): listed as 已作废."""
+    field = kind_of(kind).subject_field
+    return list(
+        Document.objects.filter(
+            kind=kind, superseded_at__isnull=False, **{f"{field}_id__in": list(subject_ids)}
+        ).order_by("-superseded_at", "-pk")[:limit]
+    )

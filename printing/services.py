@@ -37,12 +37,15 @@ def _current(kind_name: str, subject, *, lock: bool = False) -> Document | None:
     return rows.first()
 
 
-def document_request(*, kind: str, subject, requested_by=None, institution=None) -> Document:
+def document_request(
+    *, kind: str, subject, requested_by=None, institution=None, force: bool = False
+) -> Document:
     """The subject's current document for its data as it stands now, queued for the worker when new.
 
     Unchanged data: the existing document (rendered once, downloaded many times). Changed data: the old
     document is superseded (its code no longer verifies) and a new one with a new code is queued.
-    Callers scope `subject` to the asker first; this function does not check who asks.
+    Callers scope `subject` to the asker first; this function does not check who asks. `force` makes a
+    new document with a new code even for unchanged data (证书补办: the old code must stop verifying).
     """
     spec = kind_of(kind)
     digest = content_hash(spec, subject)
@@ -50,13 +53,18 @@ def document_request(*, kind: str, subject, requested_by=None, institution=None)
     # transaction, no row lock, so many downloads of one document never queue behind each other
     # (benches/render_forms.py (c)). Anything else takes the locks below and decides again.
     current = _current(kind, subject)
-    if current is not None and current.content_hash == digest and current.state != Document.State.FAILED:
+    if (
+        not force
+        and current is not None
+        and current.content_hash == digest
+        and current.state != Document.State.FAILED
+    ):
         return current
     with transaction.atomic():
         # Serialise requests for one subject: two clicks make one document, never two current ones.
         list(type(subject).objects.select_for_update().filter(pk=subject.pk).values_list("pk", flat=True))
         current = _current(kind, subject, lock=True)
-        if current is not None and current.content_hash == digest:
+        if current is not None and current.content_hash == digest and not force:
             if current.state == Document.State.FAILED:
                 Document.objects.filter(pk=current.pk).update(state=Document.State.QUEUED, failure="")
                 current.state = Document.State.QUEUED

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 from .keys import signing_identity
 
@@ -24,8 +26,24 @@ _reserved: dict[tuple[str, str], int] = {}
 _CONTENTS = re.compile(rb"/Contents\s*<([0-9a-fA-F]+)>")
 
 
+def _sync(call):
+    """Run `call` here, or in a thread of its own when this thread already runs an event loop: pyhanko
+    calls asyncio.run(), which refuses to start inside a running loop (an ASGI view, a test driving
+    Playwright's sync API) and the signature would fail."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
+
+
 def sign_pdf(pdf: bytes, *, reason: str, location: str = "") -> bytes:
     """The PDF with an incremental signature by the configured key (`printing.keys`)."""
+    return _sync(lambda: _sign(pdf, reason=reason, location=location))
+
+
+def _sign(pdf: bytes, *, reason: str, location: str) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
     from pyhanko.sign.general import SigningError
@@ -71,7 +89,7 @@ def verify_pdf(pdf: bytes) -> dict:
     from asn1crypto import x509 as asn1_x509
 
     root = asn1_x509.Certificate.load(identity.certificate.public_bytes(_der()))
-    status = validate_pdf_signature(signatures[-1], ValidationContext(trust_roots=[root]))
+    status = _sync(lambda: validate_pdf_signature(signatures[-1], ValidationContext(trust_roots=[root])))
     return {
         "signed": True,
         "intact": bool(status.intact),

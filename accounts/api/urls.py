@@ -3,6 +3,7 @@
 from . import (
     activation,
     applications,
+    certificates,
     department,
     doctor,
     help,
@@ -24,4 +25,5 @@ urlpatterns = [
     *help.urlpatterns,
     *maintenance.urlpatterns,
     *applications.urlpatterns,
+    *certificates.urlpatterns,
 ]

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from docregsys.reference.selectors import announcement_list_current
+from printing.selectors import documents_current_of
 
 from ..decorators import activated_required
 from ..faq import DOCTOR, GUIDE, faq_list_for
@@ -55,12 +56,14 @@ def _doctor_home(request):
 
 @activated_required
 def qualification(request):
-    """资格信息: the doctor's qualification certificates and passed exam results."""
+    """资格信息: the doctor's qualification certificates and passed exam results (each with its 成绩单, PRN-4)."""
     records = doctor_records(request.user)
+    reports = documents_current_of(kind="score_report", subject_ids=[e.pk for e in records.passed_exams])
+    exams = [{"exam": exam, "report": reports.get(exam.pk)} for exam in records.passed_exams]
     return render(
         request,
         "accounts/doctor/qualification.html",
-        {"certificates": records.certificates, "passed_exams": records.passed_exams},
+        {"certificates": records.certificates, "passed_exams": records.passed_exams, "exams": exams},
     )
 
 

@@ -9,7 +9,11 @@ from django.views.decorators.http import require_GET
 
 from accounts.selectors import AccountState, with_account_state
 from docregsys.reference.models import PracticeScope
-from registrations.models import ExtraLocation, MultiInstitutionFiling
+from printing.kinds import kind_of
+from printing.models import Document
+from printing.selectors import documents_current_of
+from printing.views import document_download_response
+from registrations.models import ExtraLocation, MultiInstitutionFiling, PracticeRecord
 from registrations.selectors import doctor_record_list_for
 
 from . import officer_required
@@ -76,14 +80,42 @@ def doctor_detail(request, pk: int):
     record = qs.filter(pk=pk).first()
     if record is None:
         raise Http404
+    own = record.main_institution_id == request.user.institution_id
+    # 是否已申领电子证照 / 查看电子证照 (seed 000's doctor list, PRN-3): the institution's own doctors only.
+    certificate = (
+        documents_current_of(kind="certificate", subject_ids=[record.pk]).get(record.pk) if own else None
+    )
     return render(
         request,
         "institutions/doctors/detail.html",
         {
             "record": record,
             "account_state": AccountState.LABELS.get(record.account_state, ""),
-            "own": record.main_institution_id == request.user.institution_id,
+            "own": own,
+            "certificate": certificate,
+            "certificate_viewable": certificate is not None
+            and certificate.state == Document.State.DONE
+            and record.state == PracticeRecord.State.VALID,
         },
+    )
+
+
+@require_GET
+@officer_required
+def doctor_certificate(request, pk: int):
+    """查看电子证照: the current certificate of a doctor whose main institution is the officer's (PRN-3)."""
+    record = (
+        doctor_record_list_for(user=request.user)
+        .filter(pk=pk, main_institution_id=request.user.institution_id, state=PracticeRecord.State.VALID)
+        .first()
+    )
+    if record is None:
+        raise Http404
+    document = documents_current_of(kind="certificate", subject_ids=[record.pk]).get(record.pk)
+    if document is None:
+        raise Http404
+    return document_download_response(
+        document, filename=kind_of("certificate").filename(document), inline=True
     )
 
 
@@ -95,4 +127,5 @@ urlpatterns = [
     path("doctors/locations-in/", _list_view(KINDS["locations_in"]), name="doctors_locations_in"),
     path("doctors/archived/", _list_view(KINDS["archived"]), name="doctors_archived"),
     path("doctors/<int:pk>/", doctor_detail, name="doctor_detail"),
+    path("doctors/<int:pk>/certificate/", doctor_certificate, name="doctor_certificate"),
 ]

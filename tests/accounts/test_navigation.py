@@ -18,7 +18,7 @@ def labels(client, path="/"):
 
 def test_activated_doctor_gets_the_seed_menu_in_order(client):
     """ACC-8: 首页, 资格信息, 执业信息, 考核信息, 信息维护 (REG-8), 业务申请, 业务查询, 证书补办 (issue 10),
-    安全设置, 资格补改指南, 帮助中心."""
+    电子证照 (issue 11), 安全设置, 资格补改指南, 帮助中心."""
     client.force_login(UserFactory(activated=True))
     assert labels(client) == [
         "首页",
@@ -29,6 +29,7 @@ def test_activated_doctor_gets_the_seed_menu_in_order(client):
         "业务申请",
         "业务查询",
         "证书补办",
+        "电子证照",
         "安全设置",
         "资格补改指南",
         "帮助中心",

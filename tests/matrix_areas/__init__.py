@@ -16,6 +16,7 @@ from . import (
     approvals,
     business,
     changes,
+    certificates,
     doctor_side,
     doctors,
     entrance,
@@ -47,4 +48,5 @@ AREAS = [
     fhir,
     changes,
     printing_admin,
+    certificates,
 ]
