@@ -266,3 +266,23 @@ def mail_code(mailoutbox):
         return re.search(r"\b(\d{6})\b", bodies[-1]).group(1)
 
     return last
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process(request):
+    """Tasks run in-process at commit on both CI passes, as on the embedded default.
+
+    With REDIS_URL set (.ci/run's second pass) Celery would send a render or an SMS to the broker where no
+    worker listens during these tests. Only the tests marked `services` use the real broker and a real
+    worker (the killed worker, the broker outage, the worker round trip), and the import tests that start
+    one themselves (`import_worker`).
+    """
+    if request.node.get_closest_marker("services") or "import_worker" in request.fixturenames:
+        yield
+        return
+    from docregsys.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
