@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.services.activation import account_activate_on_approval
 from docregsys.exceptions import TransitionRefused
-from registrations.models import Action, Kind, State
+from docregsys.identity.normalize import has_invisible, normalize_text
+from docregsys.reference.models import Region
+from docregsys.reference.selectors import province_code_for
+from registrations.models import Action, Kind, MaterialList, State
 from registrations.selectors import application_decidable_for
 from registrations.services.applications import (
     STALE,
@@ -71,3 +75,77 @@ def application_return(*, reviewer, application_id: int, reason: str):
         reason=reason_clean(reason),
         updates={"decided_at": timezone.now()},
     )
+
+
+# ---------------------------------------------------------------------- SPEC §12: 申请材料清单 per province
+
+MATERIAL_ITEM_MAX = 200
+
+
+def _material_items(items) -> list[str]:
+    cleaned = []
+    for item in items:
+        text = normalize_text(item)
+        if has_invisible(text):
+            raise TransitionRefused(
+                _("材料名称含有看不见的特殊字符（如零宽字符或方向控制符），请删除后重新输入。"),
+                code="invisible_characters",
+                field="items",
+            )
+        if len(text) > MATERIAL_ITEM_MAX:
+            raise TransitionRefused(
+                _("每项材料不能超过%(limit)d个字。") % {"limit": MATERIAL_ITEM_MAX},
+                code="max_length",
+                field="items",
+            )
+        if text:
+            cleaned.append(text)
+    if not cleaned:
+        raise TransitionRefused(_("请至少填写一项材料。"), code="required", field="items")
+    limit = MaterialList._meta.get_field("items").max_length
+    if len("\n".join(cleaned)) > limit:
+        raise TransitionRefused(
+            _("材料清单总长不能超过%(limit)d个字。") % {"limit": limit}, code="max_length", field="items"
+        )
+    return cleaned
+
+
+def _refuse_material_writer(actor, province_code: str) -> None:
+    """Lists are the province's word: its health commission (or the national level, the superuser) writes them."""
+    scope = province_code_for(actor)
+    level_ok = actor.is_superuser or (
+        scope is not None and actor.authority_id and actor.authority.level in ("province", "national")
+    )
+    if not level_ok:
+        raise TransitionRefused(
+            _("申请材料清单由省级（或国家级）卫生健康行政部门设置。"), code="materials_forbidden"
+        )
+    if scope and scope != province_code:
+        raise TransitionRefused(
+            _("只能设置本省的申请材料清单。"), code="province_out_of_scope", field="province"
+        )
+
+
+@transaction.atomic
+def material_list_set(*, actor, province_code: str, kind: str, items) -> MaterialList:
+    """SPEC §12: the province's list for one business type, created or replaced (one history row)."""
+    _refuse_material_writer(actor, province_code)
+    if kind not in Kind.values:
+        raise TransitionRefused(_("业务类型无效。"), code="invalid_kind", field="kind")
+    if not Region.objects.filter(code=province_code, level=Region.Level.PROVINCE).exists():
+        raise TransitionRefused(_("请选择省份。"), code="invalid_province", field="province")
+    cleaned = _material_items(items)
+    existing = MaterialList.objects.select_for_update().filter(province_id=province_code, kind=kind).first()
+    materials = existing or MaterialList(province_id=province_code, kind=kind)
+    materials.items = "\n".join(cleaned)
+    materials._history_user = actor
+    materials.save()
+    return materials
+
+
+@transaction.atomic
+def material_list_delete(*, actor, materials: MaterialList) -> None:
+    """SPEC §12: drop the province's list for a type; the default list applies again."""
+    _refuse_material_writer(actor, materials.province_id)
+    materials._history_user = actor
+    materials.delete()

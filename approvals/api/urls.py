@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import imports, institutions, materials, questions, records, views
 
 app_name = "approvals-api"
 
@@ -17,4 +17,9 @@ urlpatterns = [
         views.AttachmentDownload.as_view(),
         name="application_attachment",
     ),
+    *institutions.urlpatterns,
+    *imports.urlpatterns,
+    *questions.urlpatterns,
+    *records.urlpatterns,
+    *materials.urlpatterns,
 ]
