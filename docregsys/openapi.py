@@ -54,6 +54,26 @@ def refusals(*statuses: int) -> dict[int, OpenApiResponse]:
 class ProjectAutoSchema(AutoSchema):
     """drf-spectacular's AutoSchema plus the error answers each operation can give, derived from the view."""
 
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        # A list documented by hand with ?page= (its own page serializer) also takes the paginator's bounded
+        # ?page_size= (docregsys.pagination): say so, as the generated lists do.
+        names = {(p["name"], p["in"]) for p in parameters}
+        # Views that paginate by hand (no pagination_class) use a ProjectPagination too.
+        paginator = self._get_paginator() or api_settings.DEFAULT_PAGINATION_CLASS()
+        size = getattr(paginator, "page_size_query_param", None)
+        if ("page", "query") in names and size and (size, "query") not in names:
+            parameters.append(
+                {
+                    "name": size,
+                    "required": False,
+                    "in": "query",
+                    "description": str(paginator.page_size_query_description),
+                    "schema": {"type": "integer"},
+                }
+            )
+        return parameters
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":

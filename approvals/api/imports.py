@@ -7,18 +7,18 @@ and the superuser (403 for the others, who still read their authority's batches)
 """
 
 import django_filters
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView, ListAPIView
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from docregsys.openapi import refusals
 from qualifications.models import ImportBatch
-from qualifications.selectors import import_batch_list_for
+from qualifications.selectors import import_allowed_for, import_batch_list_for
 from qualifications.services import import_batch_enqueue
 
 from .views import IsReviewer
@@ -115,7 +115,6 @@ class ReviewerImportAPI(GenericAPIView):
 class ImportList(ReviewerImportAPI, ListAPIView):
     serializer_class = ReviewImportBatchSerializer
     filterset_class = ReviewImportFilter
-    parser_classes = [MultiPartParser]
 
     @extend_schema(tags=TAGS)
     def get(self, request):
@@ -132,6 +131,8 @@ class ImportList(ReviewerImportAPI, ListAPIView):
         """QUA-3 导入数据: upload a file; the batch is imported in the worker (poll GET imports/{id}/).
 
         Without a task queue the import runs at once and the answer is already done (or failed)."""
+        if not import_allowed_for(user=request.user):  # the role before the body (the service checks again)
+            raise PermissionDenied
         serializer = ReviewImportUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         batch = import_batch_enqueue(

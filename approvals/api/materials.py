@@ -40,7 +40,7 @@ class ReviewMaterialListInputSerializer(serializers.Serializer):
     province = serializers.CharField(max_length=6, help_text=_("省份区划代码（如 430000）"))
     kind = serializers.ChoiceField(choices=Kind.choices, help_text=_("业务类型"))
     items = serializers.ListField(
-        child=serializers.CharField(max_length=MATERIAL_ITEM_MAX),
+        child=serializers.CharField(max_length=MATERIAL_ITEM_MAX, allow_blank=True),
         max_length=50,
         help_text=_("材料，每项一条（顺序即展示顺序）"),
     )

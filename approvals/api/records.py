@@ -137,6 +137,7 @@ class RecordList(ReviewerRecordAPI, ListAPIView):
 
 class RecordSearch(ReviewerRecordAPI):
     serializer_class = ReviewRecordSerializer
+    pagination_class = None  # one person's records: a short list
 
     @extend_schema(
         request=ApprovalSearchInputSerializer, responses=ReviewRecordSerializer(many=True), tags=TAGS

@@ -21,6 +21,7 @@ from . import (
     help,
     public_verify,
     review,
+    reviewer_api,
     statistics,
     system,
     verify,
@@ -41,4 +42,5 @@ AREAS = [
     business,
     approvals,
     public_verify,
+    reviewer_api,
 ]
