@@ -96,7 +96,7 @@ class ReviewRecordFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("医师级别"))
     category = django_filters.ChoiceFilter(choices=Category.choices, label=_("医师类别"))
     institution = django_filters.NumberFilter(
-        field_name="main_institution_id", label=_("主要执业机构（编号）")
+        field_name="main_institution_id", min_value=1, max_value=2**31 - 1, label=_("主要执业机构（编号）")
     )
 
     class Meta:
