@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import imports, institutions, materials, questions, records, views
+from . import announcements, imports, institutions, materials, questions, records, views
 
 app_name = "approvals-api"
 
@@ -22,4 +22,5 @@ urlpatterns = [
     *questions.urlpatterns,
     *records.urlpatterns,
     *materials.urlpatterns,
+    *announcements.urlpatterns,
 ]

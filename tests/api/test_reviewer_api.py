@@ -320,3 +320,53 @@ def test_an_institution_number_beyond_the_databases_integers_is_a_400(client, su
     _login(client, superuser)
     response = client.get(f"{API}{path}", {"institution": "1" + "0" * 20})
     assert response.status_code == 400 and _error(response)["field"] == "institution"
+
+
+# ------------------------------------------------------------------------------------------- announcements
+
+
+def test_announcements_published_in_the_reviewers_province_and_edited_by_their_bureau(
+    client, county_reviewer, tianxin_reviewer, province_reviewer, other_province_reviewer
+):
+    """APP-3 通告: a county bureau publishes for its province (never nationwide); another county may not
+    change it, the province may; 湖北省 finds nothing; refusals change nothing."""
+    from docregsys.reference.models import Announcement
+
+    personas.regions()
+    _login(client, county_reviewer)
+    response = client.post(
+        f"{API}announcements/",
+        {"title": "新考生注册已开通", "body": "请登录办理。"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert created["province"] == "430000" and created["authority"]["id"] == county_reviewer.authority_id
+    refused = client.post(
+        f"{API}announcements/", {"title": "全国", "region": None}, content_type="application/json"
+    )
+    assert refused.status_code == 400 and _error(refused)["code"] == "province_out_of_scope"
+    assert Announcement.objects.count() == 1
+    url = f"{API}announcements/{created['id']}/"
+    _login(client, tianxin_reviewer)
+    assert client.get(url).status_code == 200
+    refused = client.patch(url, {"title": "改"}, content_type="application/json")
+    assert refused.status_code == 403 and _error(refused)["code"] == "announcement_not_yours"
+    assert client.delete(url).status_code == 403
+    assert Announcement.objects.get().title == "新考生注册已开通"
+    _login(client, province_reviewer)
+    assert (
+        client.patch(url, {"is_active": False}, content_type="application/json").json()["is_active"] is False
+    )
+    _login(client, other_province_reviewer)
+    assert client.get(url).status_code == 404
+    assert _results(client.get(f"{API}announcements/")) == []
+    _login(client, county_reviewer)
+    bad = client.patch(
+        url,
+        {"publish_from": "2026-01-02T00:00:00+08:00", "publish_until": "2026-01-01T00:00:00+08:00"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and _error(bad)["code"] == "invalid_period"
+    assert client.delete(url).status_code == 204
+    assert not Announcement.objects.exists()

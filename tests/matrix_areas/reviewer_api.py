@@ -2,7 +2,7 @@
 API documentation pages (/api/redoc/).
 
 Objects: 芙蓉医院 (X, in 芙蓉区), a question asked in 芙蓉区, an import batch started by 芙蓉区's reviewer, a
-practice record whose main institution is X and 湖南省's materials list for 变更.
+practice record whose main institution is X, 湖南省's materials list for 变更 and a 湖南省 notice by 芙蓉区.
 """
 # ruff: noqa: F405
 
@@ -40,6 +40,8 @@ PAGES: dict = {
     f"{_R}records/<int:pk>/": row(IN_FURONG, post=METHOD),
     f"{_R}materials/": row(STAFF_ONLY, post=who(403, staff=400)),
     f"{_R}materials/<int:pk>/": row(IN_HUNAN, post=METHOD),
+    f"{_R}announcements/": row(STAFF_ONLY, post=who(403, staff=400)),
+    f"{_R}announcements/<int:pk>/": row(IN_HUNAN, post=METHOD),
 }
 ADMIN: dict = {}
 API: dict = {
@@ -71,6 +73,16 @@ API: dict = {
     f"DELETE {_P}materials/{{id}}/": who(
         403, superuser=OK, county_reviewer=403, tianxin_reviewer=403, other_province_reviewer=404
     ),
+    f"GET {_P}announcements/": STAFF_ONLY,
+    f"POST {_P}announcements/": who(403, staff=400),  # {}: no title
+    f"GET {_P}announcements/{{id}}/": IN_HUNAN,
+    # 芙蓉区's notice: its own bureau and the superuser may; 天心区 (a county too) may not; 湖北省 finds nothing.
+    f"PATCH {_P}announcements/{{id}}/": who(
+        403, superuser=OK, county_reviewer=OK, tianxin_reviewer=403, other_province_reviewer=404
+    ),
+    f"DELETE {_P}announcements/{{id}}/": who(
+        403, superuser=OK, county_reviewer=OK, tianxin_reviewer=403, other_province_reviewer=404
+    ),
 }
 
 
@@ -91,6 +103,7 @@ URLS: dict = {
     f"{_R}questions/<int:pk>/answer/": lambda w: f"{_P}questions/{_object(w, 'question')}/answer/",
     f"{_R}records/<int:pk>/": lambda w: f"{_P}records/{_object(w, 'record')}/",
     f"{_R}materials/<int:pk>/": lambda w: f"{_P}materials/{_object(w, 'materials')}/",
+    f"{_R}announcements/<int:pk>/": lambda w: f"{_P}announcements/{_object(w, 'announcement')}/",
 }
 API_PATHS: dict = {
     f"{_P}institutions/{{id}}/": URLS[f"{_R}institutions/<int:pk>/"],
@@ -101,6 +114,7 @@ API_PATHS: dict = {
     f"{_P}questions/{{id}}/answer/": URLS[f"{_R}questions/<int:pk>/answer/"],
     f"{_P}records/{{id}}/": URLS[f"{_R}records/<int:pk>/"],
     f"{_P}materials/{{id}}/": URLS[f"{_R}materials/<int:pk>/"],
+    f"{_P}announcements/{{id}}/": URLS[f"{_R}announcements/<int:pk>/"],
 }
 # {("METHOD", "/api/path/{param}/"): {statuses}}: what each operation documents (test_api_documented_answers;
 # 401, 405 and 406, which every operation documents, are checked there once for all).
@@ -126,12 +140,18 @@ DOCUMENTED: dict = {
     ("GET", f"{_P}records/"): {200, 400, 403, 404},
     ("GET", f"{_P}records/{{id}}/"): {200, 403, 404},
     ("POST", f"{_P}records/search/"): {200, 400, 403, 413, 415},
+    ("GET", f"{_P}announcements/"): {200, 400, 403, 404},
+    ("POST", f"{_P}announcements/"): {201, 400, 403, 413, 415},
+    ("GET", f"{_P}announcements/{{id}}/"): {200, 403, 404},
+    ("PATCH", f"{_P}announcements/{{id}}/"): {200, 400, 403, 404, 413, 415},
+    ("DELETE", f"{_P}announcements/{{id}}/"): {204, 403, 404},
 }
 
 
 def objects(people) -> dict:
     """X, a question of 芙蓉区, a batch of 芙蓉区's reviewer, a record at X and 湖南省's list for 变更."""
     from accounts.models import Question
+    from docregsys.reference.models import Announcement
     from qualifications.models import ImportBatch
     from registrations.models import MaterialList
     from tests import personas
@@ -159,7 +179,11 @@ def objects(people) -> dict:
     materials = MaterialList.objects.create(
         province=personas.region("province"), kind="change", items="身份证复印件\n执业证书原件"
     )
+    announcement = Announcement.objects.create(
+        region=personas.region("province"), title="矩阵通告", authority=personas.authority("furong")
+    )
     return {
+        "reviewer_api.announcement": announcement,
         "reviewer_api.institution": institution,
         "reviewer_api.question": question,
         "reviewer_api.batch": batch,
