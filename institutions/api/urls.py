@@ -1,6 +1,6 @@
 """/api/v1/institution/: the console's actions for REST clients, scoped like the pages (API-1)."""
 
-from . import accounts, business, doctors, help, review, statistics, system, verify
+from . import accounts, business, doctors, help, notices, review, statistics, system, verify
 
 app_name = "institution-api"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     *help.urlpatterns,
     *system.urlpatterns,
     *statistics.urlpatterns,
+    *notices.urlpatterns,
 ]

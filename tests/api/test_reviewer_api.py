@@ -370,3 +370,19 @@ def test_announcements_published_in_the_reviewers_province_and_edited_by_their_b
     assert bad.status_code == 400 and _error(bad)["code"] == "invalid_period"
     assert client.delete(url).status_code == 204
     assert not Announcement.objects.exists()
+
+
+def test_the_consoles_notices_are_those_in_force_for_the_officers_province(client, officer_x, doctor_a):
+    """The console's 通知公告 over REST: 湖南's and nationwide notices in force; not 湖北's, not withdrawn ones."""
+    from docregsys.reference.models import Announcement
+
+    personas.regions()
+    Announcement.objects.create(region=personas.region("province"), title="湖南通告")
+    Announcement.objects.create(region=None, title="全国通告")
+    Announcement.objects.create(region=personas.region("hubei"), title="湖北通告")
+    Announcement.objects.create(region=personas.region("province"), title="已撤下", is_active=False)
+    _login(client, officer_x)
+    titles = {row["title"] for row in _results(client.get("/api/v1/institution/notices/"))}
+    assert titles == {"湖南通告", "全国通告"}
+    _login(client, doctor_a)
+    assert client.get("/api/v1/institution/notices/").status_code == 403

@@ -42,6 +42,8 @@ PAGES: dict = {
     f"{_R}materials/<int:pk>/": row(IN_HUNAN, post=METHOD),
     f"{_R}announcements/": row(STAFF_ONLY, post=who(403, staff=400)),
     f"{_R}announcements/<int:pk>/": row(IN_HUNAN, post=METHOD),
+    # The console's 通知公告 (officers read the notices in force for their province).
+    "api/v1/institution/notices/": row(API_OFFICER, post=who(403, officers=405)),
 }
 ADMIN: dict = {}
 API: dict = {
@@ -73,6 +75,7 @@ API: dict = {
     f"DELETE {_P}materials/{{id}}/": who(
         403, superuser=OK, county_reviewer=403, tianxin_reviewer=403, other_province_reviewer=404
     ),
+    "GET /api/v1/institution/notices/": API_OFFICER,
     f"GET {_P}announcements/": STAFF_ONLY,
     f"POST {_P}announcements/": who(403, staff=400),  # {}: no title
     f"GET {_P}announcements/{{id}}/": IN_HUNAN,
@@ -140,6 +143,7 @@ DOCUMENTED: dict = {
     ("GET", f"{_P}records/"): {200, 400, 403, 404},
     ("GET", f"{_P}records/{{id}}/"): {200, 403, 404},
     ("POST", f"{_P}records/search/"): {200, 400, 403, 413, 415},
+    ("GET", "/api/v1/institution/notices/"): {200, 403, 404},
     ("GET", f"{_P}announcements/"): {200, 400, 403, 404},
     ("POST", f"{_P}announcements/"): {201, 400, 403, 413, 415},
     ("GET", f"{_P}announcements/{{id}}/"): {200, 403, 404},
