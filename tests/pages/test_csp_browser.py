@@ -252,9 +252,11 @@ def test_api_docs_swagger_ui_and_redoc_render_with_no_csp_violation(live_server,
     page.get_by_text("docregsys API").first.wait_for(timeout=30000)
     assert not page.locator(".menu-content").is_visible()
     screenshot(page, "issue11-api-redoc-phone", full_page=False)
-    # The portal's footer leads to both.
+    # The portal's footer leads to both (phone width: the links wrap inside the footer).
     watch.visit(live_server.url + "/accounts/login/")
     footer = page.locator(".site-footer")
+    footer.scroll_into_view_if_needed()
+    screenshot(page, "issue11-api-footer-phone", full_page=False)
     assert footer.get_by_role("link", name="Swagger UI").get_attribute("href") == "/api/docs/"
     assert footer.get_by_role("link", name="Redoc").get_attribute("href") == "/api/redoc/"
     assert not watch.violations, "\n".join(watch.violations)
