@@ -69,6 +69,12 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    if isinstance(exc, exceptions.AuthenticationFailed) and exc.get_codes() == "token_expired":
+        # DRF turns a failed authentication into 403 when session authentication comes first; an expired
+        # token is a 401 that tells the client which scheme to renew (API-1, docregsys.authentication).
+        response.status_code = status.HTTP_401_UNAUTHORIZED
+        response["WWW-Authenticate"] = 'Token realm="api"'
+
     response.data = {
         "errors": _flatten(exc.detail if isinstance(exc, exceptions.APIException) else response.data)
     }

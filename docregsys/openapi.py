@@ -7,6 +7,8 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.settings import api_settings
 
+from .authentication import ExpiringTokenAuthentication
+
 
 # Read-only: these describe answers and never read input.
 class ErrorSerializer(serializers.Serializer):
@@ -25,9 +27,11 @@ class ErrorsSerializer(serializers.Serializer):
 
 ERROR_DESCRIPTIONS = {
     400: _("输入无效，或规则不允许该操作"),
-    401: _("未登录或令牌无效"),
+    401: _("令牌已过期（token_expired），请重新获取令牌"),
     403: _("未登录、令牌无效或无权执行该操作"),
     404: _("对象不存在或不在您的权限范围内"),
+    405: _("该地址不支持所用的请求方法（Allow 头列出支持的方法）"),
+    406: _("无法按 Accept 头要求的格式回答（本接口只回答 JSON 或所列文件类型）"),
     409: _("当前状态不允许该操作"),
     413: _("请求内容过大"),
     415: _("不支持的请求内容类型"),
@@ -50,6 +54,26 @@ def refusals(*statuses: int) -> dict[int, OpenApiResponse]:
 class ProjectAutoSchema(AutoSchema):
     """drf-spectacular's AutoSchema plus the error answers each operation can give, derived from the view."""
 
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        # A list documented by hand with ?page= (its own page serializer) also takes the paginator's bounded
+        # ?page_size= (docregsys.pagination): say so, as the generated lists do.
+        names = {(p["name"], p["in"]) for p in parameters}
+        # Views that paginate by hand (no pagination_class) use a ProjectPagination too.
+        paginator = self._get_paginator() or api_settings.DEFAULT_PAGINATION_CLASS()
+        size = getattr(paginator, "page_size_query_param", None)
+        if ("page", "query") in names and size and (size, "query") not in names:
+            parameters.append(
+                {
+                    "name": size,
+                    "required": False,
+                    "in": "query",
+                    "description": str(paginator.page_size_query_description),
+                    "schema": {"type": "integer"},
+                }
+            )
+        return parameters
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
@@ -62,7 +86,9 @@ class ProjectAutoSchema(AutoSchema):
         return dict(sorted(responses.items()))
 
     def _error_statuses(self) -> set[int]:
-        statuses = set()
+        # Every operation: DRF answers a method the view does not implement with 405 (the same path, another
+        # verb: what a client that guessed the verb gets) and an Accept header it cannot satisfy with 406.
+        statuses = {405, 406}
         if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
             # The body is parsed (docregsys.parsers: size, depth, encoding) and validated.
             statuses |= {400, 413, 415}
@@ -78,6 +104,8 @@ class ProjectAutoSchema(AutoSchema):
         }:
             statuses.add(404)
         authenticators = self.view.get_authenticators()
+        if any(isinstance(a, ExpiringTokenAuthentication) for a in authenticators):
+            statuses.add(401)  # an expired token, whatever the operation (docregsys.authentication)
         public = all(isinstance(permission, AllowAny) for permission in self.view.get_permissions())
         if authenticators or not public:
             # DRF answers "not authenticated" with 401 only when the first authenticator names a

@@ -276,10 +276,10 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "docregsys.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "docregsys.pagination.ProjectPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "docregsys.openapi.ProjectAutoSchema",
@@ -291,6 +291,8 @@ REST_FRAMEWORK = {
     ],
     "EXCEPTION_HANDLER": "docregsys.api.exception_handler",
 }
+# API tokens expire this many hours after they were issued (absolute, not idle): 30 days by default.
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=720)
 SPECTACULAR_SETTINGS = {
     "TITLE": "docregsys API",
     "DESCRIPTION": "医师电子化注册信息系统 REST API",

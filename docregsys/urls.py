@@ -5,10 +5,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from accounts.views import doctor as doctor_views
 
+from . import apidocs
 from .health import healthz
 
 handler404 = "docregsys.api.not_found"
@@ -35,6 +36,9 @@ urlpatterns = [
     path("api/v1/public/", include("printing.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Redoc from the sidecar; templates/drf_spectacular/redoc.html keeps it under the strict CSP.
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/redoc/redoc.standalone.js", apidocs.redoc_script, name="api-redoc-script"),
 ]
 
 if settings.DEBUG:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from docregsys.exceptions import TransitionRefused
 from docregsys.identity.normalize import has_invisible, normalize_text
 from docregsys.reference.models import Authority, Category
+from docregsys.reference.selectors import region_list_for, region_prefix_for
 
 from .models import Department, Institution, InstitutionAuthority
 from .selectors import authority_allowed_for, institution_list_for
@@ -111,3 +112,121 @@ def department_delete(*, actor, department: Department) -> None:
         )
     department._history_user = actor
     department.delete()
+
+
+# ------------------------------------------------------------------ APP-3: reviewers create and edit institutions
+
+# What a reviewer sets on an institution (the admin's InstitutionAdmin fieldsets; the API's create/update).
+INSTITUTION_FIELDS = (
+    "name",
+    "registration_number",
+    "region",
+    "address",
+    "postcode",
+    "licence_number",
+    "licence_valid_until",
+    "is_active",
+    "subjects",
+)
+_TEXT_LABELS = {
+    "name": _("机构标准名称"),
+    "registration_number": _("登记号"),
+    "address": _("地址"),
+    "licence_number": _("执业许可证号"),
+}
+
+
+def _institution_text(field: str, value) -> str:
+    text = normalize_text(value)
+    if has_invisible(text):
+        raise TransitionRefused(
+            _("%(label)s含有看不见的特殊字符（如零宽字符或方向控制符），请删除后重新输入。")
+            % {"label": _TEXT_LABELS[field]},
+            code="invisible_characters",
+            field=field,
+        )
+    limit = Institution._meta.get_field(field).max_length
+    if len(text) > limit:
+        raise TransitionRefused(
+            _("%(label)s不能超过%(limit)d个字。") % {"label": _TEXT_LABELS[field], "limit": limit},
+            code="max_length",
+            field=field,
+        )
+    return text
+
+
+def _institution_cleaned(*, actor, values: dict) -> dict:
+    """The values of an institution as the rules want them (NFKC, bounded, in the actor's region)."""
+    cleaned = dict(values)
+    for field in ("name", "registration_number", "address", "licence_number"):
+        if field in cleaned:
+            cleaned[field] = _institution_text(field, cleaned[field])
+    for field in ("name", "registration_number"):
+        if field in cleaned and not cleaned[field]:
+            raise TransitionRefused(
+                _("请输入%(label)s。") % {"label": _TEXT_LABELS[field]}, code="required", field=field
+            )
+    if "postcode" in cleaned:
+        postcode = normalize_text(cleaned["postcode"])
+        if postcode and not (len(postcode) == 6 and postcode.isdigit() and postcode.isascii()):
+            raise TransitionRefused(_("邮政编码应为6位数字。"), code="invalid_postcode", field="postcode")
+        cleaned["postcode"] = postcode
+    if "region" in cleaned and not region_list_for(user=actor).filter(pk=cleaned["region"].pk).exists():
+        raise TransitionRefused(
+            _("只能选择您管辖范围内的行政区划。"), code="region_out_of_scope", field="region"
+        )
+    return cleaned
+
+
+def _refuse_taken_registration_number(number: str, *, exclude_pk=None) -> None:
+    taken = Institution.objects.filter(registration_number=number).exclude(pk=exclude_pk)
+    if taken.exists():
+        raise TransitionRefused(
+            _("登记号“%(number)s”已被其他医疗机构使用。") % {"number": number},
+            code="registration_number_taken",
+            field="registration_number",
+        )
+
+
+def _refuse_non_reviewer(actor) -> None:
+    if region_prefix_for(actor) is None:
+        raise TransitionRefused(_("只有审批人员可以管理医疗机构。"), code="not_reviewer")
+
+
+@transaction.atomic
+def institution_create(*, actor, name, registration_number, region, subjects=(), **values) -> Institution:
+    """APP-3: a new institution in the reviewer's region (one history row, by the reviewer)."""
+    _refuse_non_reviewer(actor)
+    cleaned = _institution_cleaned(
+        actor=actor,
+        values={"name": name, "registration_number": registration_number, "region": region, **values},
+    )
+    _refuse_taken_registration_number(cleaned["registration_number"])
+    institution = Institution(**cleaned)
+    institution._history_user = actor
+    institution.save()
+    if subjects:
+        institution.subjects.set(subjects)
+    return institution
+
+
+@transaction.atomic
+def institution_update(*, actor, institution: Institution, **changes) -> Institution:
+    """APP-3: change an institution in the reviewer's region; it must stay there (one history row per save)."""
+    _refuse_non_reviewer(actor)
+    locked = (
+        institution_list_for(user=actor).select_for_update(of=("self",)).filter(pk=institution.pk).first()
+    )
+    if locked is None:
+        raise TransitionRefused(_("该医疗机构不在您的管理范围内。"), code="not_your_institution")
+    subjects = changes.pop("subjects", None)
+    cleaned = _institution_cleaned(actor=actor, values=changes)
+    if "registration_number" in cleaned:
+        _refuse_taken_registration_number(cleaned["registration_number"], exclude_pk=locked.pk)
+    for field, value in cleaned.items():
+        setattr(locked, field, value)
+    locked._history_user = actor
+    locked.save()
+    if subjects is not None:
+        locked.subjects.set(subjects)
+    return locked

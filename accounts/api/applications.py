@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,6 +22,7 @@ from docregsys.downloads import private_file_response
 from docregsys.exceptions import TransitionRefused
 from docregsys.identity.normalize import has_invisible, normalize_text
 from docregsys.openapi import refusals
+from docregsys.pagination import ProjectPagination
 from docregsys.reference.models import Category, DeregistrationReason, Level, PracticeScope
 from institutions.models import Institution
 from qualifications.models import ExamResult, QualificationCertificate
@@ -463,7 +463,7 @@ class DoctorApplicationCheckResultSerializer(serializers.Serializer):
 # ------------------------------------------------------------------------------------------ the views
 
 
-class _Pagination(PageNumberPagination):
+class _Pagination(ProjectPagination):
     page_size = 20
 
 

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from docregsys.api import error_response
+from docregsys.authentication import token_expires_at, token_issue
 from docregsys.exceptions import TransitionRefused
 from docregsys.identity import validators as rules
 from docregsys.identity.crypto import mask_email, mask_phone
@@ -236,7 +237,15 @@ class TokenApi(APIView):
     @extend_schema(
         request=TokenRequestSerializer,
         responses={
-            200: inline_serializer("TokenIssued", {"token": serializers.CharField()}),
+            200: inline_serializer(
+                "TokenIssued",
+                {
+                    "token": serializers.CharField(),
+                    "expires_at": serializers.DateTimeField(
+                        help_text=_("令牌失效时间（签发后 API_TOKEN_TTL_HOURS 小时）")
+                    ),
+                },
+            ),
             **refusals(429),
         },
         tags=["accounts"],
@@ -260,8 +269,8 @@ class TokenApi(APIView):
             if not code:
                 raise TransitionRefused(LOGIN_CODE_REQUIRED, code="login_code_required", field="code")
             officer_login_code_confirm(user=user, code=code)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token = token_issue(user=user)
+        return Response({"token": token.key, "expires_at": token_expires_at(token)})
 
 
 LOGIN_CODE_REQUIRED = _("医疗机构注册管理员须提交发送到登记手机的登录校验码（先调用 token/code/ 获取）。")

@@ -14,7 +14,10 @@ class ApplicationFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(
         choices=Category.choices, method="by_category", label=_("医师类别")
     )
-    institution = django_filters.NumberFilter(field_name="institution_id", label=_("确认机构（编号）"))
+    # Bounded: a number beyond the database's integer is a 400, not an OverflowError.
+    institution = django_filters.NumberFilter(
+        field_name="institution_id", min_value=1, max_value=2**31 - 1, label=_("确认机构（编号）")
+    )
     state = django_filters.ChoiceFilter(choices=State.choices, label=_("办理状态"))
     submitted_from = django_filters.DateFilter(
         field_name="submitted_at", lookup_expr="date__gte", label=_("申请时间起（含）")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import changes, views
+from . import announcements, changes, imports, institutions, materials, questions, records, views
 
 app_name = "approvals-api"
 
@@ -18,4 +18,10 @@ urlpatterns = [
         name="application_attachment",
     ),
     path("changes/", changes.change_list, name="changes"),
+    *institutions.urlpatterns,
+    *imports.urlpatterns,
+    *questions.urlpatterns,
+    *records.urlpatterns,
+    *materials.urlpatterns,
+    *announcements.urlpatterns,
 ]

@@ -79,7 +79,9 @@ class ReviewerAPI:
 
     def detail(self, application: Application) -> Response:
         fresh = self.scope().prefetch_related("attachments", "scopes").get(pk=application.pk)
-        return Response(ApprovalApplicationDetailSerializer(fresh, context=self.get_serializer_context()).data)
+        return Response(
+            ApprovalApplicationDetailSerializer(fresh, context=self.get_serializer_context()).data
+        )
 
 
 class ApplicationList(ReviewerAPI, ListAPIView):
@@ -96,7 +98,11 @@ class ApplicationList(ReviewerAPI, ListAPIView):
 class ApplicationSearch(ReviewerAPI, APIView):
     """X-3: find applications by ID number, sent in the body (never in a URL); compared by its keyed digest."""
 
-    @extend_schema(request=ApprovalSearchInputSerializer, responses=ApprovalApplicationRowSerializer(many=True), tags=TAGS)
+    @extend_schema(
+        request=ApprovalSearchInputSerializer,
+        responses=ApprovalApplicationRowSerializer(many=True),
+        tags=TAGS,
+    )
     def post(self, request):
         """The applications in scope of the person with this ID number, newest first (one person's: a short list)."""
         serializer = ApprovalSearchInputSerializer(data=request.data)
@@ -122,7 +128,9 @@ class ApplicationDetail(ReviewerAPI, GenericAPIView):
 class ApplicationApprove(ReviewerAPI, APIView):
     refusal_status = DECISION_CONFLICT
 
-    @extend_schema(request=None, responses={200: ApprovalApplicationDetailSerializer, **refusals(409)}, tags=TAGS)
+    @extend_schema(
+        request=None, responses={200: ApprovalApplicationDetailSerializer, **refusals(409)}, tags=TAGS
+    )
     def post(self, request, pk: int):
         """APP-2 批准: every effect in one transaction (REG-7); 409 with every failed rule, or once decided."""
         application = self.decidable(pk)

@@ -6,12 +6,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from accounts.selectors import AccountState, with_account_state
 from docregsys.api import error_response
 from docregsys.openapi import refusals
+from docregsys.pagination import ProjectPagination
 from registrations.selectors import doctor_record_list_for
 
 from ..views.doctor_lists import ALL, KINDS, NO, YES, filtered, record_of
@@ -93,7 +93,7 @@ def _row(kind, row) -> dict:
     return data
 
 
-class _Pagination(PageNumberPagination):
+class _Pagination(ProjectPagination):
     page_size = 20
 
 

@@ -1,6 +1,6 @@
 """/api/v1/institution/: the console's actions for REST clients, scoped like the pages (API-1)."""
 
-from . import accounts, business, changes, doctors, help, review, statistics, system, verify
+from . import accounts, business, changes, doctors, help, notices, review, statistics, system, verify
 
 app_name = "institution-api"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     *system.urlpatterns,
     *statistics.urlpatterns,
     *changes.urlpatterns,
+    *notices.urlpatterns,
 ]

@@ -25,6 +25,7 @@ from . import (
     printing_admin,
     public_verify,
     review,
+    reviewer_api,
     statistics,
     system,
     verify,
@@ -49,4 +50,5 @@ AREAS = [
     changes,
     printing_admin,
     certificates,
+    reviewer_api,
 ]

@@ -225,3 +225,38 @@ def test_an_idle_session_lands_on_login_with_the_chinese_message(live_server, pa
     assert page.get_by_text("登录已超时，为保护您的账户安全，请重新登录。").is_visible()
     screenshot(page, "csp-session-expired-phone")
     assert not watch.violations, "\n".join(watch.violations)
+
+
+def test_api_docs_swagger_ui_and_redoc_render_with_no_csp_violation(live_server, page, screenshot):
+    """API-1 (issue 11): /api/docs/ (Swagger UI) and /api/redoc/ (Redoc), both from the sidecar, render the
+    operations under the strict CSP: no inline script, Redoc's inserted styles carry the nonce; the
+    portal's footer links to both."""
+    watch = CspWatch(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    watch.visit(live_server.url + "/api/docs/")
+    page.wait_for_selector(".opblock", timeout=20000)
+    assert page.locator(".opblock").count() > 10
+    screenshot(page, "issue11-api-swagger", full_page=False)
+    watch.visit(live_server.url + "/api/redoc/")
+    # Redoc drew the menu and the operations (its styles applied: the menu is a fixed-width side bar).
+    page.wait_for_selector(".menu-content", timeout=30000)
+    page.get_by_text("docregsys API").first.wait_for(timeout=30000)
+    assert page.locator("[data-section-id^='operation/']").count() > 10
+    menu_width = page.evaluate("getComputedStyle(document.querySelector('.menu-content')).width")
+    assert menu_width != "auto" and float(menu_width.rstrip("px")) > 100
+    screenshot(page, "issue11-api-redoc", full_page=False)
+    page.set_viewport_size({"width": 390, "height": 844})
+    watch.visit(live_server.url + "/api/redoc/")
+    # On a phone the menu folds away behind Redoc's floating button (its responsive styles applied).
+    page.wait_for_selector(".menu-content", state="attached", timeout=30000)
+    page.get_by_text("docregsys API").first.wait_for(timeout=30000)
+    assert not page.locator(".menu-content").is_visible()
+    screenshot(page, "issue11-api-redoc-phone", full_page=False)
+    # The portal's footer leads to both (phone width: the links wrap inside the footer).
+    watch.visit(live_server.url + "/accounts/login/")
+    footer = page.locator(".site-footer")
+    footer.scroll_into_view_if_needed()
+    screenshot(page, "issue11-api-footer-phone", full_page=False)
+    assert footer.get_by_role("link", name="Swagger UI").get_attribute("href") == "/api/docs/"
+    assert footer.get_by_role("link", name="Redoc").get_attribute("href") == "/api/redoc/"
+    assert not watch.violations, "\n".join(watch.violations)

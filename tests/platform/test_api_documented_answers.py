@@ -70,14 +70,64 @@ def call(method, path, *, user=None, body=None, **kwargs):
     return response.status_code, json.loads(response.get_data() or b"null")
 
 
-def test_every_operation_documents_exactly_the_answers_it_gives():
-    """API-1: the statuses of each operation are those of the table above, and no operation is missing."""
-    served = {
+# Answers every operation documents (docregsys.openapi): 405 another verb, 406 an Accept it cannot satisfy,
+# and 401 an expired token (every operation that reads tokens). Checked below once for all, not per row.
+EVERY_OPERATION = {405, 406}
+TOKEN_EXPIRED = 401
+
+
+def _served():
+    return {
         (method.upper(), path): {int(status) for status in operation["responses"]}
         for path, item in SCHEMA.raw_schema["paths"].items()
         for method, operation in item.items()
     }
-    assert served == DOCUMENTED
+
+
+def test_every_operation_documents_exactly_the_answers_it_gives():
+    """API-1: the statuses of each operation are those of the table above, and no operation is missing."""
+    generic = {*EVERY_OPERATION, TOKEN_EXPIRED}
+    served = {operation: statuses - generic for operation, statuses in _served().items()}
+    assert served == {operation: statuses - generic for operation, statuses in DOCUMENTED.items()}
+
+
+def test_every_operation_documents_405_and_406_and_token_operations_401():
+    """API-1: 405 and 406 everywhere; 401 exactly where the view reads tokens (the anonymous-only
+    operations — token login, captcha, recovery, public checks — read none)."""
+    import re
+
+    from django.urls import resolve
+
+    from docregsys.authentication import ExpiringTokenAuthentication
+
+    served = _served()
+    assert all(EVERY_OPERATION <= statuses for statuses in served.values())
+    for (method, path), statuses in served.items():
+        match = resolve(re.sub(r"\{[^}]+\}", "1", path))
+        view_class = getattr(match.func, "cls", None) or getattr(match.func, "view_class", None)
+        classes = getattr(view_class, "authentication_classes", None) or []
+        reads_tokens = any(issubclass(c, ExpiringTokenAuthentication) for c in classes)
+        assert (TOKEN_EXPIRED in statuses) == reads_tokens, f"{method} {path}"
+
+
+def test_an_unacceptable_accept_header_is_the_documented_406():
+    """API-1: Accept: application/xml → 406 in the errors shape, on any operation."""
+    response = Client(SCHEMA.app).get("/api/v1/accounts/me/", headers={"Accept": "application/xml"})
+    assert response.status_code == 406
+    documented = SCHEMA.raw_schema["paths"]["/api/v1/accounts/me/"]["get"]["responses"]["406"]
+    assert "content" in documented
+    assert json.loads(response.get_data())["errors"][0]["code"] == "not_acceptable"
+
+
+def test_another_verb_is_the_documented_405():
+    """API-1: DELETE on a path that only reads → 405 in the errors shape, as its operations document."""
+    user = UserFactory(activated=True)
+    status, body = call("GET", "/api/v1/accounts/me/", user=user)
+    assert status == 200
+    token = Token.objects.get(user=user).key
+    response = Client(SCHEMA.app).delete("/api/v1/accounts/me/", headers={"Authorization": f"Token {token}"})
+    assert response.status_code == 405
+    assert json.loads(response.get_data())["errors"][0]["code"] == "method_not_allowed"
 
 
 # FHIR's own error resource under /api/v1/fhir/ (API-2): clients of a FHIR server expect OperationOutcome.
