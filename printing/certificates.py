@@ -72,6 +72,33 @@ def certificate_qr_token(record: PracticeRecord, document) -> str:
     return certificate_token(payload)
 
 
+def certificate_institutions_at(documents) -> dict[int, str]:
+    """{document pk: the 主要执业机构 the certificate showed when it was made} in one query.
+
+    A 变更 changes the record in place, so a superseded certificate's institution is the record's as of the
+    certificate's making (its history), not the record's today; without a history row that old, today's.
+    """
+    documents = [document for document in documents if document.record_id]
+    if not documents:
+        return {}
+    rows = (
+        PracticeRecord.history.filter(
+            id__in={document.record_id for document in documents},
+            history_date__lte=max(document.created_at for document in documents),
+        )
+        .order_by("history_date", "history_id")
+        .values_list("id", "history_date", "main_institution__name")
+    )
+    found: dict[int, str] = {}
+    for document in documents:
+        for record_id, at, name in rows:
+            if record_id == document.record_id and at <= document.created_at:
+                found[document.pk] = name
+        if document.pk not in found:
+            found[document.pk] = document.record.main_institution.name
+    return found
+
+
 def _inline_svg(markup: str) -> str:
     """The QR as markup for a page: without the XML declaration, sized by CSS (no style attribute: CSP)."""
     start = markup.find("<svg")

@@ -11,7 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from printing.certificates import certificate_invalid_reason, certificate_live_data
+from printing.certificates import (
+    certificate_institutions_at,
+    certificate_invalid_reason,
+    certificate_live_data,
+)
 from printing.kinds import kind_of
 from printing.models import Document
 from printing.selectors import documents_current_of, documents_superseded_of
@@ -86,9 +90,14 @@ def certificates(request):
             kind=CERTIFICATE, subject_ids=[r.pk for r in records if r.state != PracticeRecord.State.VALID]
         ).items()
     ]
+    superseded_documents = documents_superseded_of(kind=CERTIFICATE, subject_ids=list(by_id))
+    for document in superseded_documents:
+        document.record = by_id[document.record_id]
+    # A 变更 changed the record in place: each old certificate is listed with the institution it showed.
+    institutions = certificate_institutions_at(superseded_documents)
     superseded = [
-        {"record": by_id[document.record_id], "document": document}
-        for document in documents_superseded_of(kind=CERTIFICATE, subject_ids=list(by_id))
+        {"record": document.record, "document": document, "institution": institutions[document.pk]}
+        for document in superseded_documents
     ]
     return render(
         request,

@@ -11,7 +11,7 @@ from accounts.selectors import practice_records_for
 from printing.links import live_code_valid
 from printing.models import Document
 from registrations.models import PracticeRecord
-from tests.factories import ExamResultFactory
+from tests.factories import ExamResultFactory, InstitutionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +70,26 @@ def test_a_second_visit_reuses_the_certificate_and_a_change_supersedes_it(
     new = Document.objects.get(record=record, superseded_at__isnull=True)
     html = response.content.decode()
     assert "已作废" in html and old.code_display in html and new.code_display in html
+
+
+def test_a_superseded_certificate_is_listed_with_the_institution_it_showed(
+    client, doctor_a, private_root, django_capture_on_commit_callbacks
+):
+    """A 变更 changes the record in place: the 已作废 row names the institution the old certificate showed
+    (the record's as of its making), not the one the record has moved to (found by the journeys)."""
+    client.force_login(doctor_a)
+    _open(client, django_capture_on_commit_callbacks)
+    record = _valid_record(doctor_a)
+    before = record.main_institution.name
+    [old] = Document.objects.filter(record=record)
+    record.main_institution = InstitutionFactory(name="天心医院")
+    record.save()  # as the 变更 effect does, with a history row
+    html = _open(client, django_capture_on_commit_callbacks).content.decode()
+    row = re.search(rf"<tr>((?:(?!</tr>).)*{old.code_display}.*?)</tr>", html, re.S).group(1)
+    assert "已作废" in row and before in row and "天心医院" not in row
+    new = Document.objects.get(record=record, superseded_at__isnull=True)
+    block = re.search(r'<section class="panel certificate-block".*?</section>', html, re.S).group(0)
+    assert new.code_display in block and "天心医院" in block
 
 
 def test_the_live_endpoint_gives_a_fresh_code_and_qr(client, doctor_a, private_root, monkeypatch):
