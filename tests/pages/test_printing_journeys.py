@@ -167,7 +167,15 @@ def test_coded_form_then_a_change(world, live_server, page, public, screenshot, 
     text = _pdf_text(pdf)
     assert "行政审批编码" in text and first.code_display in text and "周新" in text
     subprocess.run(
-        ["pdftoppm", "-r", "60", "-png", "-singlefile", str(pdf), "artifacts/screenshots/issue11-journey-form-pdf"],
+        [
+            "pdftoppm",
+            "-r",
+            "60",
+            "-png",
+            "-singlefile",
+            str(pdf),
+            "artifacts/screenshots/issue11-journey-form-pdf",
+        ],
         check=True,
     )
 
@@ -184,7 +192,17 @@ def test_coded_form_then_a_change(world, live_server, page, public, screenshot, 
     assert facts["医疗机构"] == x.name and facts["打印机构"] == x.name
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", facts["同意日期"])
     assert facts["医师姓名"] == "周新"
-    assert set(facts) == {"核验编码", "文档类型", "打印机构", "生成日期", "业务类型", "医疗机构", "打印日期", "同意日期", "医师姓名"}
+    assert set(facts) == {
+        "核验编码",
+        "文档类型",
+        "打印机构",
+        "生成日期",
+        "业务类型",
+        "医疗机构",
+        "打印日期",
+        "同意日期",
+        "医师姓名",
+    }
     _no_personal_data(public, doctor)
 
     # X takes its agreement back: the same public URL now says the code no longer holds.
@@ -252,7 +270,9 @@ def test_certificate_then_a_change(world, live_server, page, public, screenshot,
         application,
         step="1",
     )
-    record = PracticeRecord.objects.get(id_number_digest=doctor.id_number_digest, state=PracticeRecord.State.VALID)
+    record = PracticeRecord.objects.get(
+        id_number_digest=doctor.id_number_digest, state=PracticeRecord.State.VALID
+    )
     first = Document.objects.get(record=record, kind=Document.Kind.CERTIFICATE)
     assert held_queue == [first.pk] and first.state == Document.State.QUEUED
 
