@@ -212,7 +212,7 @@ def test_coded_form_then_a_change(world, live_server, page, public, screenshot, 
     expect(page.get_by_role("button", name="生成打印表单")).to_have_count(0)
     screenshot(page, "issue11-journey-form-6-not-printable")
 
-    # Agreed again: the reprint (rendered at once by the worker now) has a new code that verifies.
+    # Agreed again: the reprint has a new code that verifies; the first code stays invalid (superseded).
     application_agree(officer=officer, application_id=application.pk)
     held_queue.clear()
     page.reload()
