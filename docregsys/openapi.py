@@ -39,8 +39,8 @@ ERROR_DESCRIPTIONS = {
 }
 
 
-def error_response(status: int) -> OpenApiResponse:
-    return OpenApiResponse(ErrorsSerializer, description=str(ERROR_DESCRIPTIONS[status]))
+def error_response(status: int, serializer=ErrorsSerializer) -> OpenApiResponse:
+    return OpenApiResponse(serializer, description=str(ERROR_DESCRIPTIONS[status]))
 
 
 def refusals(*statuses: int) -> dict[int, OpenApiResponse]:
@@ -78,10 +78,12 @@ class ProjectAutoSchema(AutoSchema):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
+        # A view with its own error shape (FHIR's OperationOutcome) names it in `error_serializer`.
+        serializer = getattr(self.view, "error_serializer", ErrorsSerializer)
         for status in self._error_statuses():
             responses.setdefault(
                 str(status),
-                self._get_response_for_code(error_response(status), str(status), direction=direction),
+                self._get_response_for_code(error_response(status, serializer), str(status), direction=direction),
             )
         return dict(sorted(responses.items()))
 

@@ -20,7 +20,13 @@ _lock = threading.Lock()
 
 class _Engine:
     def __init__(self):
+        from PIL import ImageFile
         from weasyprint import CSS, HTML
+
+        # Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES, which would make the photo
+        # and attachment checks (ID-7) accept a truncated JPEG in any process that has rendered a PDF. Our
+        # documents embed only images we checked or made, so the strict default is put back.
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
         from weasyprint.text.fonts import FontConfiguration
         from weasyprint.urls import URLFetcher
 

@@ -550,6 +550,7 @@ class FHIRView(APIView):
 
     renderer_classes = [FHIRJSONRenderer, JSONRenderer]
     permission_classes = [IsAuthenticated, FHIRReader]
+    error_serializer = FhirOperationOutcomeSerializer  # the schema's 401/405/406 (docregsys.openapi)
 
     def get_exception_handler(self):
         return fhir_exception_handler

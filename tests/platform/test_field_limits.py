@@ -11,6 +11,7 @@ import pkgutil
 import pytest
 from django import forms
 from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 APPS = ["accounts", "approvals", "institutions", "qualifications", "registrations", "printing", "docregsys"]
@@ -72,6 +73,8 @@ def _serializer_classes(value):
         return _serializer_classes(value.child)
     if isinstance(value, serializers.BaseSerializer):
         return [type(value)]
+    if isinstance(value, OpenApiResponse):
+        return _serializer_classes(value.response)
     return []
 
 
@@ -95,6 +98,9 @@ def _schema_serializers():
             for cls in _serializer_classes(view.schema.get_request_serializer()):
                 requests[f"{method} {path}"] = cls
         for cls in _serializer_classes(view.schema.get_response_serializers()):
+            responses.update(_nested(cls))
+        # A view's own error shape (docregsys.openapi: FHIR's OperationOutcome) only describes answers.
+        for cls in _serializer_classes(getattr(view, "error_serializer", None)):
             responses.update(_nested(cls))
     return requests, responses - set(requests.values())
 

@@ -70,3 +70,21 @@ def test_the_live_code_changes_every_30_seconds(offset):
     assert live_code_valid("ABCDEFGHJKMNPQRS", code, now=start + 30 + offset)
     assert not live_code_valid("ABCDEFGHJKMNPQRS", code, now=start + 61 + offset)
     assert not live_code_valid("ZZZZZZZZZZZZZZZZ", code, now=start + offset)
+
+
+def test_rendering_leaves_the_upload_checks_strict():
+    """ID-7 after PRN-2: WeasyPrint's import must not make a truncated JPEG pass the photo check."""
+    import io
+
+    from django.core.exceptions import ValidationError
+    from PIL import Image, ImageFile
+
+    from docregsys.identity.validators import validate_photo
+
+    render_pdf("<p>医师电子化注册</p>")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    out = io.BytesIO()
+    Image.new("RGB", (300, 400), "white").save(out, "JPEG")
+    data = out.getvalue()
+    with pytest.raises(ValidationError):
+        validate_photo(io.BytesIO(data[: len(data) // 2]))
