@@ -153,6 +153,15 @@ def _refuse_material_writer(actor, province_code: str) -> None:
         )
 
 
+def material_list_writable_by(*, actor, province_code: str) -> bool:
+    """Whether the actor may write this province's lists (the admin's permission reads the service's rule)."""
+    try:
+        _refuse_material_writer(actor, province_code)
+    except TransitionRefused:
+        return False
+    return True
+
+
 @transaction.atomic
 def material_list_set(*, actor, province_code: str, kind: str, items) -> MaterialList:
     """SPEC §12: the province's list for one business type, created or replaced (one history row)."""
@@ -195,6 +204,11 @@ def announcement_editable_by(*, actor, announcement: Announcement) -> bool:
 
 def _announcement_cleaned(*, actor, values: dict) -> dict:
     cleaned = dict(values)
+    # The publisher is the reviewer's own authority; only the superuser names one (or none).
+    if "authority" in cleaned and not actor.is_superuser:
+        raise TransitionRefused(
+            _("发布机关为您所在的审批机关，不能更改。"), code="authority_fixed", field="authority"
+        )
     if "title" in cleaned:
         title = normalize_text(cleaned["title"])
         if has_invisible(title):
@@ -234,7 +248,9 @@ def announcement_create(*, actor, title: str, **values) -> Announcement:
     if province and "region" not in values:
         values["region"] = Region.objects.get(code=province)
     cleaned = _announcement_cleaned(actor=actor, values={"title": title, **values})
-    announcement = Announcement(**cleaned, authority=None if actor.is_superuser else actor.authority)
+    if not actor.is_superuser:
+        cleaned["authority"] = actor.authority
+    announcement = Announcement(**cleaned)
     _refuse_bad_period(announcement)
     announcement._history_user = actor
     announcement.save()
