@@ -93,9 +93,7 @@ class PersonalInput(CaptchaInput):
 class PasswordInput(serializers.Serializer):
     uid = serializers.CharField(max_length=40)
     token = serializers.CharField(max_length=100)
-    new_password = serializers.CharField(
-        max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False, write_only=True
-    )
+    new_password = serializers.CharField(max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False, write_only=True)
 
 
 def _parse(serializer_class, request):
