@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services.activation import account_activate_on_approval
-from docregsys.exceptions import TransitionRefused
-from docregsys.identity.normalize import has_invisible, normalize_prose, normalize_text
+from docregsys.exceptions import TransitionRefused, refused_on
+from docregsys.identity.normalize import normalize_prose, normalize_text, refuse_invisible
 from docregsys.reference.models import Announcement, Region
 from docregsys.reference.selectors import announcement_list_for, province_code_for
 from printing.services import document_request
@@ -113,12 +113,8 @@ def _material_items(items) -> list[str]:
     cleaned = []
     for item in items:
         text = normalize_text(item)
-        if has_invisible(text):
-            raise TransitionRefused(
-                _("材料名称含有看不见的特殊字符（如零宽字符或方向控制符），请删除后重新输入。"),
-                code="invisible_characters",
-                field="items",
-            )
+        with refused_on("items"):
+            refuse_invisible(text, label=_("材料名称"))
         if len(text) > MATERIAL_ITEM_MAX:
             raise TransitionRefused(
                 _("每项材料不能超过%(limit)d个字。") % {"limit": MATERIAL_ITEM_MAX},
@@ -211,12 +207,8 @@ def _announcement_cleaned(*, actor, values: dict) -> dict:
         )
     if "title" in cleaned:
         title = normalize_text(cleaned["title"])
-        if has_invisible(title):
-            raise TransitionRefused(
-                _("标题含有看不见的特殊字符（如零宽字符或方向控制符），请删除后重新输入。"),
-                code="invisible_characters",
-                field="title",
-            )
+        with refused_on("title"):
+            refuse_invisible(title, label=_("标题"))
         if not title:
             raise TransitionRefused(_("请输入标题。"), code="required", field="title")
         cleaned["title"] = title
