@@ -6,13 +6,15 @@ from its family's ``<entity>_list_for(*, user)`` selector, so an object outside 
 it is asked for.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from docregsys.exceptions import TransitionRefused
 from docregsys.reference.models import Announcement, Authority, Region
 from docregsys.reference.selectors import (
     announcement_list_for,
@@ -22,7 +24,15 @@ from docregsys.reference.selectors import (
     region_list_for,
 )
 
+from .services import (
+    announcement_create,
+    announcement_delete,
+    announcement_editable_by,
+    announcement_update,
+)
+
 ACTIONS = ("view", "add", "change", "delete")
+ANNOUNCEMENT_FIELDS = ("region", "title", "body", "is_active", "publish_from", "publish_until", "authority")
 
 
 def _reviewer_may(admin_obj, request, action: str, obj=None) -> bool | None:
@@ -120,6 +130,57 @@ class ReviewerScopedAdmin(ReviewerPermissionsMixin, admin.ModelAdmin):
             raise PermissionDenied(_("保存后的对象将超出您的管辖范围，已拒绝。"))
 
 
+class ServiceWritesAdmin(ReviewerScopedAdmin):
+    """A scoped admin whose writes go through the services the API calls, so each rule exists once (STYLE §1).
+
+    Subclasses implement ``service_save(request, obj, form, change)`` (returns the saved object) and
+    ``service_delete(request, obj)``. A ``TransitionRefused`` rolls the whole request back (the change form
+    and the delete page run in a transaction; a revert runs the service's own) and comes back as an error
+    message on the page it came from. History rows are the services' (``_history_user``); LogEntry rows are
+    Django's, written after a save succeeded.
+    """
+
+    def service_save(self, request, obj, form, change):
+        raise NotImplementedError
+
+    def service_delete(self, request, obj) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        saved = self.service_save(request, obj, form, change)
+        # The form's instance becomes the saved row (pk, normalised values): the inlines, save_m2m and the
+        # LogEntry that follow all hold it.
+        if saved is not obj:
+            obj.__dict__.update(saved.__dict__)
+
+    def delete_model(self, request, obj):
+        self.service_delete(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self.service_delete(request, obj)
+
+    def _refusable(self, request, view, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except TransitionRefused as refused:
+            self.message_user(request, refused.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self._refusable(request, super().changeform_view, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return self._refusable(request, super().delete_view, object_id, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        return self._refusable(request, super().changelist_view, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        return self._refusable(request, super().history_form_view, object_id, version_id, extra_context)
+
+
 class ReviewerScopedInline(ReviewerPermissionsMixin, admin.TabularInline):
     """An inline of a scoped parent: reviewers act on it when they may change the parent."""
 
@@ -169,7 +230,7 @@ class AuthorityAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin):
+class AnnouncementAdmin(ServiceWritesAdmin, SimpleHistoryAdmin):
     """通告 of the reviewer's province; the publishing authority is the reviewer's own."""
 
     def get_queryset(self, request):
@@ -185,8 +246,7 @@ class AnnouncementAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin):
     def reviewer_may(self, request, action, obj=None):
         # A province's notice is the province's word: county and city bureaus edit only their own.
         if action in ("change", "delete") and obj is not None:
-            user = request.user
-            return obj.authority_id == user.authority_id or user.authority.level in ("province", "national")
+            return announcement_editable_by(actor=request.user, announcement=obj)
         return True
 
     def get_readonly_fields(self, request, obj=None):
@@ -209,10 +269,15 @@ class AnnouncementAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin):
             kwargs["queryset"] = authority_list_for(user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_model(self, request, obj, form, change):
-        if not change and not request.user.is_superuser:
-            obj.authority = request.user.authority
-        super().save_model(request, obj, form, change)
+    def service_save(self, request, obj, form, change):
+        # The publisher is the reviewer's own authority (the service sets it); a superuser may name one.
+        values = {name: form.cleaned_data[name] for name in form.fields if name in ANNOUNCEMENT_FIELDS}
+        if change:
+            return announcement_update(actor=request.user, announcement=obj, **values)
+        return announcement_create(actor=request.user, **values)
+
+    def service_delete(self, request, obj):
+        announcement_delete(actor=request.user, announcement=obj)
 
 
 # The applications' admin (APP-1, APP-2) lives in its own module; importing it registers it.

@@ -32,7 +32,7 @@ from registrations.models import Application, MaterialList, State
 from registrations.selectors import application_decidable_for, application_events_of, attachment_content
 from registrations.services.applications import REASON_MAX_LENGTH
 
-from .admin import ACTIONS, ReviewerScopedAdmin
+from .admin import ACTIONS, ReviewerScopedAdmin, ServiceWritesAdmin
 from .describe import record_lines, requested_lines
 from .selectors import (
     ROW_RELATED,
@@ -42,7 +42,13 @@ from .selectors import (
     material_list_list_for,
     overdue_q,
 )
-from .services import application_approve, application_return
+from .services import (
+    application_approve,
+    application_return,
+    material_list_delete,
+    material_list_set,
+    material_list_writable_by,
+)
 
 CSS = {"all": ("css/admin-applications.css",)}
 
@@ -375,7 +381,7 @@ class ApplicationAdmin(IdNumberSearchMixin, ReviewerScopedAdmin):
 
 
 @admin.register(MaterialList)
-class MaterialListAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin):
+class MaterialListAdmin(ServiceWritesAdmin, SimpleHistoryAdmin):
     """申请材料清单 per province and type (SPEC §12): the province's health commission edits its own
     province's lists, city and county bureaus read them; without a list the default applies."""
 
@@ -383,17 +389,29 @@ class MaterialListAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin):
     list_display = ("province", "kind", "updated_at")
     list_filter = ("kind",)
     list_select_related = ("province",)
-    readonly_fields = ("updated_at",)
 
     def get_queryset(self, request):
         return self.ordered(request, material_list_list_for(user=request.user))
 
+    def get_readonly_fields(self, request, obj=None):
+        # Province and type name the list (one per pair): fixed once it exists, as in the API.
+        return ("province", "kind", "updated_at") if obj is not None else ("updated_at",)
+
     def reviewer_may(self, request, action, obj=None):
-        # Reading is for every reviewer of the province; writing for the province (or national) level.
+        # Reading is for every reviewer of the province; writing as the service allows (province or national level).
         if action == "view":
             return True
-        authority = request.user.authority
-        return authority.level in ("province", "national")
+        province = obj.province_id if obj is not None else province_code_for(request.user)
+        return material_list_writable_by(actor=request.user, province_code=province or "")
+
+    def service_save(self, request, obj, form, change):
+        province = obj.province_id if change else form.cleaned_data["province"].code
+        kind = obj.kind if change else form.cleaned_data["kind"]
+        items = form.cleaned_data["items"].splitlines()
+        return material_list_set(actor=request.user, province_code=province, kind=kind, items=items)
+
+    def service_delete(self, request, obj):
+        material_list_delete(actor=request.user, materials=obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "province":

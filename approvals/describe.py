@@ -2,6 +2,11 @@
 
 "执业范围请求变更为：外科专业；提交本次业务的缘由：变更执业范围" — the admin's detail page and the
 reviewer API both read these lines; nothing here writes.
+
+registrations.wording words the same application for the institution's console and the printed form, but
+as sentences ("…请求变更为：外科专业；") over the five practice columns; the reviewers read (label, value)
+pairs over every requested column (资格证书, 考试成绩, 备案, reasons, 缘由) with the model's labels, so only
+the small pieces (scope_names) are shared.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from docregsys.identity.crypto import mask_id_number
 from registrations.models import Application, Kind, PracticeRecord
+from registrations.wording import scope_names
 
 # The requested columns, in the order the form lists them (label from the model's verbose_name).
 REQUEST_FIELDS = (
@@ -53,7 +59,7 @@ def _label(model, name: str) -> str:
 def _text(obj, name: str) -> str:
     """A column in words: choices by their label, relations by their name, scopes joined."""
     if name == "scopes":
-        return "、".join(scope.name for scope in obj.scopes.all())
+        return scope_names(obj.scopes.all())
     value = getattr(obj, name)
     if value is None or value == "":
         return ""

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services.activation import account_activate_on_approval
-from docregsys.exceptions import TransitionRefused
-from docregsys.identity.normalize import has_invisible, normalize_prose, normalize_text
+from docregsys.exceptions import TransitionRefused, refused_on
+from docregsys.identity.normalize import normalize_prose, normalize_text, refuse_invisible
 from docregsys.reference.models import Announcement, Region
 from docregsys.reference.selectors import announcement_list_for, province_code_for
 from printing.services import document_request
@@ -113,12 +113,8 @@ def _material_items(items) -> list[str]:
     cleaned = []
     for item in items:
         text = normalize_text(item)
-        if has_invisible(text):
-            raise TransitionRefused(
-                _("材料名称含有看不见的特殊字符（如零宽字符或方向控制符），请删除后重新输入。"),
-                code="invisible_characters",
-                field="items",
-            )
+        with refused_on("items"):
+            refuse_invisible(text, label=_("材料名称"))
         if len(text) > MATERIAL_ITEM_MAX:
             raise TransitionRefused(
                 _("每项材料不能超过%(limit)d个字。") % {"limit": MATERIAL_ITEM_MAX},
@@ -151,6 +147,15 @@ def _refuse_material_writer(actor, province_code: str) -> None:
         raise TransitionRefused(
             _("只能设置本省的申请材料清单。"), code="province_out_of_scope", field="province"
         )
+
+
+def material_list_writable_by(*, actor, province_code: str) -> bool:
+    """Whether the actor may write this province's lists (the admin's permission reads the service's rule)."""
+    try:
+        _refuse_material_writer(actor, province_code)
+    except TransitionRefused:
+        return False
+    return True
 
 
 @transaction.atomic
@@ -195,14 +200,15 @@ def announcement_editable_by(*, actor, announcement: Announcement) -> bool:
 
 def _announcement_cleaned(*, actor, values: dict) -> dict:
     cleaned = dict(values)
+    # The publisher is the reviewer's own authority; only the superuser names one (or none).
+    if "authority" in cleaned and not actor.is_superuser:
+        raise TransitionRefused(
+            _("发布机关为您所在的审批机关，不能更改。"), code="authority_fixed", field="authority"
+        )
     if "title" in cleaned:
         title = normalize_text(cleaned["title"])
-        if has_invisible(title):
-            raise TransitionRefused(
-                _("标题含有看不见的特殊字符（如零宽字符或方向控制符），请删除后重新输入。"),
-                code="invisible_characters",
-                field="title",
-            )
+        with refused_on("title"):
+            refuse_invisible(title, label=_("标题"))
         if not title:
             raise TransitionRefused(_("请输入标题。"), code="required", field="title")
         cleaned["title"] = title
@@ -234,7 +240,9 @@ def announcement_create(*, actor, title: str, **values) -> Announcement:
     if province and "region" not in values:
         values["region"] = Region.objects.get(code=province)
     cleaned = _announcement_cleaned(actor=actor, values={"title": title, **values})
-    announcement = Announcement(**cleaned, authority=None if actor.is_superuser else actor.authority)
+    if not actor.is_superuser:
+        cleaned["authority"] = actor.authority
+    announcement = Announcement(**cleaned)
     _refuse_bad_period(announcement)
     announcement._history_user = actor
     announcement.save()

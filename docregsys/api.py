@@ -1,15 +1,28 @@
 """API error shape (API-1): every error is {"errors": [{"field", "code", "message"}]} in Chinese."""
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import TransitionRefused
 from .parsers import RequestTooLarge
+
+
+def django_validator(validator):
+    """A Django field validator (raises ValidationError, may return the cleaned value) as a DRF one:
+    ``def validate_x(self, value): return django_validator(clean_x)(value)``."""
+
+    def run(value):
+        try:
+            return validator(value)
+        except ValidationError as exc:
+            raise serializers.ValidationError(exc.messages, code=exc.code) from None
+
+    return run
 
 
 def _flatten(detail, field=None):

@@ -1,5 +1,8 @@
 """The one domain exception: a service refuses an action, with a code and a Chinese message for the user."""
 
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,3 +27,18 @@ class TransitionRefused(Exception):
         """
         field = (fields or {}).get(self.field, self.field)
         form.add_error(field if field in getattr(form, "fields", {}) else None, self.message)
+
+
+@contextmanager
+def refused_on(field: str | None, *, code: str | None = None):
+    """In a service: a kernel validator's ValidationError (``refuse_invisible``, ``validate_*``) becomes a
+    TransitionRefused on ``field``, with the validator's message and code (as docregsys.api.django_validator
+    does for serializers)::
+
+        with refused_on("title"):
+            refuse_invisible(title, label=_("标题"))
+    """
+    try:
+        yield
+    except ValidationError as exc:
+        raise TransitionRefused(exc.messages[0], code=code or exc.code or "invalid", field=field) from None

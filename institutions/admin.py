@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from approvals.admin import ReadOnlyAdmin, ReviewerScopedAdmin, ReviewerScopedInline
+from approvals.admin import ReadOnlyAdmin, ReviewerScopedInline, ServiceWritesAdmin
 from docregsys.reference.models import Region, TreatmentSubject
 from docregsys.reference.selectors import (
     authority_list_for,
@@ -20,7 +20,7 @@ from docregsys.reference.selectors import (
 
 from .models import Institution, InstitutionAuthority
 from .selectors import authority_allowed_for, authority_choices_for, institution_list_for
-from .services import institution_deactivate
+from .services import INSTITUTION_FIELDS, institution_create, institution_deactivate, institution_update
 
 
 class RegionPrefixFilter(admin.SimpleListFilter):
@@ -121,7 +121,7 @@ class InstitutionAuthorityInline(ReviewerScopedInline):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin):
+class InstitutionAdmin(ServiceWritesAdmin, SimpleHistoryAdmin):
     """Reviewers manage the institutions of their region; institutions with history are deactivated, not deleted."""
 
     def get_queryset(self, request):
@@ -164,6 +164,17 @@ class InstitutionAdmin(ReviewerScopedAdmin, SimpleHistoryAdmin):
         if db_field.name == "region":
             kwargs["queryset"] = region_list_for(user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def service_save(self, request, obj, form, change):
+        # APP-3's rules (NFKC, lengths, postcode, region in scope, unique 登记号) are the API's: one copy.
+        values = {name: form.cleaned_data[name] for name in INSTITUTION_FIELDS if name in form.cleaned_data}
+        if change:
+            return institution_update(actor=request.user, institution=obj, **values)
+        return institution_create(actor=request.user, **values)
+
+    def service_delete(self, request, obj):
+        # No service deletes an institution: the admin allows it only for one without a past (reviewer_may).
+        obj.delete()
 
     @admin.action(description=_("停用所选医疗机构"), permissions=["change"])
     def deactivate(self, request, queryset):

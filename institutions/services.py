@@ -3,8 +3,8 @@
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from docregsys.exceptions import TransitionRefused
-from docregsys.identity.normalize import has_invisible, normalize_text
+from docregsys.exceptions import TransitionRefused, refused_on
+from docregsys.identity.normalize import normalize_text, refuse_invisible
 from docregsys.reference.models import Authority, Category
 from docregsys.reference.selectors import region_list_for, region_prefix_for
 
@@ -62,12 +62,8 @@ def institution_authority_set(*, actor, institution: Institution, category: str,
 
 def _department_name(value) -> str:
     name = normalize_text(value)
-    if has_invisible(name):
-        raise TransitionRefused(
-            _("科室名称含有看不见的特殊字符（如零宽字符或方向控制符），请删除后重新输入。"),
-            code="invisible_characters",
-            field="name",
-        )
+    with refused_on("name"):
+        refuse_invisible(name, label=_("科室名称"))
     if not name:
         raise TransitionRefused(_("请输入要设置的科室名称。"), code="required", field="name")
     limit = Department._meta.get_field("name").max_length
@@ -138,13 +134,8 @@ _TEXT_LABELS = {
 
 def _institution_text(field: str, value) -> str:
     text = normalize_text(value)
-    if has_invisible(text):
-        raise TransitionRefused(
-            _("%(label)s含有看不见的特殊字符（如零宽字符或方向控制符），请删除后重新输入。")
-            % {"label": _TEXT_LABELS[field]},
-            code="invisible_characters",
-            field=field,
-        )
+    with refused_on(field):
+        refuse_invisible(text, label=_TEXT_LABELS[field])
     limit = Institution._meta.get_field(field).max_length
     if len(text) > limit:
         raise TransitionRefused(

@@ -13,6 +13,7 @@ from rest_framework.decorators import api_view, authentication_classes, permissi
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from docregsys.api import django_validator
 from docregsys.identity.crypto import normalize_id_number
 from docregsys.identity.validators import (
     CAPTCHA_KEY_MAX_LENGTH,
@@ -28,16 +29,6 @@ from ..services.codes import client_ip
 from ..services.passwords import password_errors
 
 CAPTCHA_INVALID = _("验证码不正确，请重新输入。")
-
-
-def _django_validator(validator):
-    def run(value):
-        try:
-            return validator(value)
-        except ValidationError as exc:
-            raise serializers.ValidationError(exc.messages, code=exc.code) from None
-
-    return run
 
 
 class CaptchaInput(serializers.Serializer):
@@ -61,7 +52,7 @@ def _contact_inputs(channel: ContactChannel) -> tuple[type, type]:
     title = channel.name.title()
 
     def validate_value(self, value):
-        return _django_validator(channel.validate)(value)
+        return django_validator(channel.validate)(value)
 
     send = type(
         f"{title}SendInput",

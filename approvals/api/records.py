@@ -15,8 +15,6 @@ from rest_framework import serializers
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.response import Response
 
-from docregsys.api import error_response
-from docregsys.identity.crypto import id_number_digest, normalize_id_number
 from docregsys.identity.normalize import normalize_text
 from docregsys.reference.models import Category, Level
 from registrations.models import PracticeRecord
@@ -146,10 +144,7 @@ class RecordSearch(ReviewerRecordAPI):
         """X-3: the records in scope of the person with this ID number (sent in the body, never in a URL)."""
         serializer = ApprovalSearchInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        number = normalize_id_number(serializer.validated_data["id_number"])
-        if not number:
-            return error_response(_("请输入完整的证件号码。"), code="id_number_required", field="id_number")
-        found = self.get_queryset().filter(id_number_digest=id_number_digest(number))[:SEARCH_LIMIT]
+        found = self.get_queryset().filter(id_number_digest=serializer.digest)[:SEARCH_LIMIT]
         return Response(ReviewRecordSerializer(found, many=True).data)
 
 

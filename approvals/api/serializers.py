@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from docregsys.identity.crypto import id_number_digest, normalize_id_number
 from registrations.models import Application, ApplicationEvent, Attachment
 from registrations.selectors import application_events_of
 from registrations.services.applications import REASON_MAX_LENGTH
@@ -175,6 +176,18 @@ class ApprovalReturnInputSerializer(serializers.Serializer):
 
 
 class ApprovalSearchInputSerializer(serializers.Serializer):
+    """X-3: a search by ID number, sent in the body; only its digest is compared."""
+
     id_number = serializers.CharField(
         max_length=32, help_text=_("完整的证件号码（仅以摘要比对，不记录原文）")
     )
+
+    def validate_id_number(self, value):
+        number = normalize_id_number(value)
+        if not number:
+            raise serializers.ValidationError(_("请输入完整的证件号码。"), code="id_number_required")
+        return number
+
+    @property
+    def digest(self) -> str:
+        return id_number_digest(self.validated_data["id_number"])

@@ -16,9 +16,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from docregsys.api import error_response
 from docregsys.downloads import private_file_response
-from docregsys.identity.crypto import id_number_digest, normalize_id_number
 from docregsys.openapi import refusals
 from docregsys.reference.selectors import is_reviewer
 from registrations.models import Application
@@ -107,10 +105,7 @@ class ApplicationSearch(ReviewerAPI, APIView):
         """The applications in scope of the person with this ID number, newest first (one person's: a short list)."""
         serializer = ApprovalSearchInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        number = normalize_id_number(serializer.validated_data["id_number"])
-        if not number:
-            return error_response(_("请输入完整的证件号码。"), code="id_number_required", field="id_number")
-        found = self.scope().filter(id_number_digest=id_number_digest(number))[:SEARCH_LIMIT]
+        found = self.scope().filter(id_number_digest=serializer.digest)[:SEARCH_LIMIT]
         return Response(
             ApprovalApplicationRowSerializer(found, many=True, context=self.get_serializer_context()).data
         )

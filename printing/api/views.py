@@ -16,6 +16,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from accounts.services.codes import client_ip
+from docregsys.api import django_validator
 from docregsys.identity.validators import validate_real_name
 from docregsys.openapi import refusals
 
@@ -57,16 +58,6 @@ def _take(request, *extra_keys: str) -> None:
         raise LookupRateLimited(refused) from None
 
 
-def _django_validator(validator):
-    def run(value):
-        try:
-            return validator(value)
-        except ValidationError as exc:
-            raise serializers.ValidationError(exc.messages, code=exc.code) from None
-
-    return run
-
-
 class PublicLookupInputSerializer(serializers.Serializer):
     """姓名 + 执业证书编码 (15 digits; full-width digits accepted, invisible characters refused)."""
 
@@ -74,10 +65,10 @@ class PublicLookupInputSerializer(serializers.Serializer):
     certificate_number = serializers.CharField(max_length=40, help_text="15位执业证书编码")
 
     def validate_real_name(self, value):
-        return _django_validator(validate_real_name)(value)
+        return django_validator(validate_real_name)(value)
 
     def validate_certificate_number(self, value):
-        return _django_validator(clean_certificate_number)(value)
+        return django_validator(clean_certificate_number)(value)
 
 
 class PublicRecordSerializer(serializers.Serializer):
