@@ -1,5 +1,6 @@
 """Pagination of every list of the API (API-1): ?page= and a bounded ?page_size=."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -8,6 +9,6 @@ class ProjectPagination(PageNumberPagination):
 
     page_size = 50
     page_size_query_param = "page_size"
-    page_size_query_description = "每页条数（1–200，默认50）"
-    page_query_description = "页码（从1开始）"
+    page_size_query_description = _("每页条数（1–200，默认50）")
+    page_query_description = _("页码（从1开始）")
     max_page_size = 200

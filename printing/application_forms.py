@@ -15,6 +15,7 @@ import datetime as dt
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from docregsys.exceptions import TransitionRefused
@@ -167,13 +168,13 @@ def _public(application: Application, document) -> dict:
     """The public check page: the form's title, type, institution, dates and the doctor's name only."""
     agreement = _agreement(application)
     rows = [
-        ("业务类型", str(application.get_kind_display())),
-        ("医疗机构", _institution_name(application, agreement)),
-        ("打印日期", _date(document.created_at)),
-        ("同意日期", _date(agreement.at if agreement else application.agreed_at) or "—"),
+        (gettext("业务类型"), str(application.get_kind_display())),
+        (gettext("医疗机构"), _institution_name(application, agreement)),
+        (gettext("打印日期"), _date(document.created_at)),
+        (gettext("同意日期"), _date(agreement.at if agreement else application.agreed_at) or "—"),
     ]
     if application.kind != Kind.RENAME:
-        rows.append(("医师姓名", application.real_name))
+        rows.append((gettext("医师姓名"), application.real_name))
     return {"title": f"《{form_title(application)}》", "rows": rows}
 
 

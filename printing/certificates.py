@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from registrations.models import PracticeRecord
 from registrations.private_files import photos
@@ -138,28 +139,31 @@ def _still_valid(record: PracticeRecord, document) -> bool:
 
 
 def _public(record: PracticeRecord, document) -> dict:
-    """PUB-1: name, level, category, scopes, main institution, 执业地点 and state; never ID, phone or birth date."""
-    with translation.override("zh-hans"):
-        return {
-            "title": "医师执业证书（电子证照）",
-            "rows": [
-                ("姓名", record.real_name),
-                ("医师级别", str(record.get_level_display())),
-                ("医师类别", str(record.get_category_display())),
-                ("执业范围", "、".join(_scopes(record)) or "—"),
-                ("主要执业机构", record.main_institution.name),
-                ("执业地点", record.location.full_name),
-                ("注册状态", str(record.get_state_display())),
-            ],
-        }
+    """PUB-1: name, level, category, scopes, main institution, 执业地点 and state; never ID, phone or birth date.
+
+    The title is the printed document's (Chinese, as on paper); labels and choice names follow the language.
+    """
+    return {
+        "title": "医师执业证书（电子证照）",
+        "rows": [
+            (gettext("姓名"), record.real_name),
+            (gettext("医师级别"), str(record.get_level_display())),
+            (gettext("医师类别"), str(record.get_category_display())),
+            (gettext("执业范围"), "、".join(_scopes(record)) or "—"),
+            (gettext("主要执业机构"), record.main_institution.name),
+            (gettext("执业地点"), record.location.full_name),
+            (gettext("注册状态"), str(record.get_state_display())),
+        ],
+    }
 
 
 def certificate_invalid_reason(record: PracticeRecord) -> str:
     """Why a certificate of this record no longer verifies (empty while the record is 有效)."""
     if record.state == PracticeRecord.State.VALID:
         return ""
-    with translation.override("zh-hans"):
-        return f"该执业注册当前状态为“{record.get_state_display()}”，电子证照已失效。"
+    return gettext("该执业注册当前状态为“%(state)s”，电子证照已失效。") % {
+        "state": record.get_state_display()
+    }
 
 
 CERTIFICATE = register(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from qualifications.models import ExamResult
 
@@ -40,15 +41,18 @@ def _context(result: ExamResult, document) -> dict:
 
 
 def _public(result: ExamResult, document) -> dict:
-    """What the public check shows: the report's year, name, category, score and whether it passed."""
+    """What the public check shows: the report's year, name, category, score and whether it passed.
+
+    The title is the printed report's (Chinese, as on paper); labels follow the language.
+    """
     return {
         "title": f"{result.year}年医师资格考试医学综合笔试成绩单",
         "rows": [
-            ("姓名", result.real_name),
-            ("考试年度", str(result.year)),
-            ("报考类别", result.exam_category.name),
-            ("笔试总成绩", "—" if result.written_score is None else f"{result.written_score:.2f}"),
-            ("考区", result.exam_area or "—"),
+            (gettext("姓名"), result.real_name),
+            (gettext("考试年度"), str(result.year)),
+            (gettext("报考类别"), result.exam_category.name),
+            (gettext("笔试总成绩"), "—" if result.written_score is None else f"{result.written_score:.2f}"),
+            (gettext("考区"), result.exam_area or "—"),
         ],
     }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -477,18 +478,18 @@ class BusinessFormStatusSerializer(serializers.Serializer):
     """PRN-1 打印申请表: the coded form's job (PRN-2) — none yet, queued, rendering, done or failed."""
 
     printable = serializers.BooleanField(
-        read_only=True, help_text="机构同意后（卫健委审批中或已办结）才能打印"
+        read_only=True, help_text=_("机构同意后（卫健委审批中或已办结）才能打印")
     )
-    title = serializers.CharField(read_only=True, help_text="表单名称")
+    title = serializers.CharField(read_only=True, help_text=_("表单名称"))
     state = serializers.ChoiceField(
-        choices=["none", *Document.State.values], read_only=True, help_text="none：尚未生成"
+        choices=["none", *Document.State.values], read_only=True, help_text=_("none：尚未生成")
     )
     message = serializers.CharField(read_only=True, allow_blank=True)
-    position = serializers.IntegerField(read_only=True, help_text="排队中时前面还有几份")
+    position = serializers.IntegerField(read_only=True, help_text=_("排队中时前面还有几份"))
     code = serializers.CharField(
-        read_only=True, allow_null=True, help_text="行政审批编码（XXXX-XXXX-XXXX-XXXX）"
+        read_only=True, allow_null=True, help_text=_("行政审批编码（XXXX-XXXX-XXXX-XXXX）")
     )
-    download_url = serializers.CharField(read_only=True, allow_null=True, help_text="生成后PDF的下载地址")
+    download_url = serializers.CharField(read_only=True, allow_null=True, help_text=_("生成后PDF的下载地址"))
 
 
 def _form_status(application) -> dict:
@@ -537,7 +538,7 @@ class ApplicationForm(APIView):
         return Response(BusinessFormStatusSerializer(_form_status(application)).data)
 
 
-_PDF = OpenApiResponse(OpenApiTypes.BINARY, description="经电子签名的申请审核表PDF")
+_PDF = OpenApiResponse(OpenApiTypes.BINARY, description=_("经电子签名的申请审核表PDF"))
 
 
 class ApplicationFormPdf(APIView):

@@ -61,8 +61,8 @@ def _take(request, *extra_keys: str) -> None:
 class PublicLookupInputSerializer(serializers.Serializer):
     """姓名 + 执业证书编码 (15 digits; full-width digits accepted, invisible characters refused)."""
 
-    real_name = serializers.CharField(max_length=40, help_text="医师姓名")
-    certificate_number = serializers.CharField(max_length=40, help_text="15位执业证书编码")
+    real_name = serializers.CharField(max_length=40, help_text=_("医师姓名"))
+    certificate_number = serializers.CharField(max_length=40, help_text=_("15位执业证书编码"))
 
     def validate_real_name(self, value):
         return django_validator(validate_real_name)(value)
@@ -74,18 +74,18 @@ class PublicLookupInputSerializer(serializers.Serializer):
 class PublicRecordSerializer(serializers.Serializer):
     """One practice record as the public sees it: no ID number, phone, birth date, sex or photo."""
 
-    real_name = serializers.CharField(help_text="姓名")
-    level = serializers.CharField(help_text="医师级别")
-    category = serializers.CharField(help_text="医师类别")
-    scopes = serializers.CharField(help_text="执业范围（以“、”分隔）")
-    main_institution = serializers.CharField(help_text="主要执业机构")
-    location = serializers.CharField(help_text="执业地点")
+    real_name = serializers.CharField(help_text=_("姓名"))
+    level = serializers.CharField(help_text=_("医师级别"))
+    category = serializers.CharField(help_text=_("医师类别"))
+    scopes = serializers.CharField(help_text=_("执业范围（以“、”分隔）"))
+    main_institution = serializers.CharField(help_text=_("主要执业机构"))
+    location = serializers.CharField(help_text=_("执业地点"))
     state = serializers.ChoiceField(
         choices=["valid", "filed", "deregistered", "transferred_out", "military", "lapsed"],
-        help_text="注册状态代码",
+        help_text=_("注册状态代码"),
     )
-    state_label = serializers.CharField(help_text="注册状态")
-    note = serializers.CharField(help_text="注册状态的说明")
+    state_label = serializers.CharField(help_text=_("注册状态"))
+    note = serializers.CharField(help_text=_("注册状态的说明"))
 
 
 class PublicLookupResultSerializer(serializers.Serializer):
@@ -102,15 +102,17 @@ class PublicFactSerializer(serializers.Serializer):
 class PublicCodeCheckSerializer(serializers.Serializer):
     """A printed code's check: valid, or why not, and what the document shows the public."""
 
-    code = serializers.CharField(help_text="核验编码（XXXX-XXXX-XXXX-XXXX）")
-    kind = serializers.ChoiceField(choices=["form", "certificate", "score_report"], help_text="文档类型代码")
-    kind_label = serializers.CharField(help_text="文档类型")
-    valid = serializers.BooleanField(help_text="是否有效")
-    superseded = serializers.BooleanField(help_text="是否已被新版本替代")
-    message = serializers.CharField(help_text="核验结论")
-    institution = serializers.CharField(allow_null=True, help_text="打印机构")
-    generated_on = serializers.DateField(help_text="生成日期")
-    title = serializers.CharField(help_text="文档标题")
+    code = serializers.CharField(help_text=_("核验编码（XXXX-XXXX-XXXX-XXXX）"))
+    kind = serializers.ChoiceField(
+        choices=["form", "certificate", "score_report"], help_text=_("文档类型代码")
+    )
+    kind_label = serializers.CharField(help_text=_("文档类型"))
+    valid = serializers.BooleanField(help_text=_("是否有效"))
+    superseded = serializers.BooleanField(help_text=_("是否已被新版本替代"))
+    message = serializers.CharField(help_text=_("核验结论"))
+    institution = serializers.CharField(allow_null=True, help_text=_("打印机构"))
+    generated_on = serializers.DateField(help_text=_("生成日期"))
+    title = serializers.CharField(help_text=_("文档标题"))
     facts = PublicFactSerializer(many=True)
 
 

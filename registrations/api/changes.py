@@ -6,6 +6,7 @@ the last sequence number); every change that commits later has a larger one, so 
 nothing comes twice (registrations/services/changes.py explains the sequencer).
 """
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -27,12 +28,14 @@ FEED_PARAMETERS = [
     OpenApiParameter(
         "since",
         OpenApiTypes.STR,
-        description="上次返回的 next 游标；首次调用不填（从头开始）",
+        description=_("上次返回的 next 游标；首次调用不填（从头开始）"),
     ),
     OpenApiParameter(
         "limit",
         OpenApiTypes.INT,
-        description=f"每次最多返回条数，默认 {DEFAULT_LIMIT}，最大 {MAX_LIMIT}",
+        description=format_lazy(
+            _("每次最多返回条数，默认 {default}，最大 {highest}"), default=DEFAULT_LIMIT, highest=MAX_LIMIT
+        ),
     ),
 ]
 

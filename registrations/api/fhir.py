@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import JsonResponse
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
@@ -519,10 +520,16 @@ PAGING = [
     OpenApiParameter(
         "_count",
         {"type": "integer", "minimum": 1, "maximum": MAX_COUNT},
-        description=f"每页条数（默认 {DEFAULT_COUNT}，最多 {MAX_COUNT}）",
+        description=format_lazy(
+            gettext_lazy("每页条数（默认 {default}，最多 {highest}）"),
+            default=DEFAULT_COUNT,
+            highest=MAX_COUNT,
+        ),
     ),
     OpenApiParameter(
-        "_page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, description="页码（从 1 开始）"
+        "_page",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+        description=gettext_lazy("页码（从 1 开始）"),
     ),
 ]
 
@@ -604,7 +611,7 @@ class PractitionerReadView(FHIRView):
         responses={200: FhirPractitionerSerializer, **READ_ERRORS},
         tags=["fhir"],
         operation_id="fhir_practitioner_read",
-        description="Practitioner/{id}：id 为执业证书编码。",
+        description=gettext_lazy("Practitioner/{id}：id 为执业证书编码。"),
     )
     def get(self, request, resource_id: str):
         """A practitioner by 执业证书编码: qualifications of every valid record; 404 outside one's reach."""
@@ -621,7 +628,9 @@ class PractitionerSearchView(FHIRView):
             OpenApiParameter(
                 "identifier",
                 str,
-                description="执业证书编码：<system>|<编码> 或只写编码；不填则列出权限范围内的全部医师",
+                description=gettext_lazy(
+                    "执业证书编码：<system>|<编码> 或只写编码；不填则列出权限范围内的全部医师"
+                ),
             ),
             *PAGING,
         ],
@@ -663,7 +672,7 @@ class PractitionerRoleReadView(FHIRView):
         responses={200: FhirPractitionerRoleSerializer, **READ_ERRORS},
         tags=["fhir"],
         operation_id="fhir_practitioner_role_read",
-        description="PractitionerRole/{id}：record-<执业注册> 或 filing-<多执业机构备案>。",
+        description=gettext_lazy("PractitionerRole/{id}：record-<执业注册> 或 filing-<多执业机构备案>。"),
     )
     def get(self, request, resource_id: str):
         """One role within reach: a valid record at its main institution, or a valid filing."""
@@ -690,8 +699,10 @@ class PractitionerRoleReadView(FHIRView):
 class PractitionerRoleSearchView(FHIRView):
     @extend_schema(
         parameters=[
-            OpenApiParameter("practitioner", str, description="Practitioner/<执业证书编码> 或编码"),
-            OpenApiParameter("organization", str, description="Organization/<id> 或 id"),
+            OpenApiParameter(
+                "practitioner", str, description=gettext_lazy("Practitioner/<执业证书编码> 或编码")
+            ),
+            OpenApiParameter("organization", str, description=gettext_lazy("Organization/<id> 或 id")),
             *PAGING,
         ],
         responses={200: FhirPractitionerRoleBundleSerializer, **SEARCH_ERRORS},
@@ -738,7 +749,7 @@ class OrganizationReadView(FHIRView):
         responses={200: FhirOrganizationSerializer, **READ_ERRORS},
         tags=["fhir"],
         operation_id="fhir_organization_read",
-        description="Organization/{id}：id 为机构在本系统中的编号；登记号见 identifier。",
+        description=gettext_lazy("Organization/{id}：id 为机构在本系统中的编号；登记号见 identifier。"),
     )
     def get(self, request, resource_id: str):
         """An institution within reach: an officer's own, a reviewer's region's, any for the superuser."""
@@ -758,7 +769,7 @@ class MetadataView(FHIRView):
         responses={200: FhirCapabilityStatementSerializer, 403: READ_ERRORS[403]},
         tags=["fhir"],
         operation_id="fhir_metadata",
-        description="CapabilityStatement：本服务支持的资源与搜索参数（无需登录）。",
+        description=gettext_lazy("CapabilityStatement：本服务支持的资源与搜索参数（无需登录）。"),
     )
     def get(self, request):
         """The CapabilityStatement (FHIR's ``GET [base]/metadata``)."""

@@ -135,3 +135,25 @@ def test_the_live_code_changes_every_30_seconds_and_an_old_one_is_refused():
     assert live_code_valid(code, first, now=1_000_000_030.0)  # the step before still passes
     assert not live_code_valid(code, first, now=1_000_000_090.0)  # two steps later: refused
     assert not live_code_valid(code, "", now=1_000_000_000.0)
+
+
+def test_the_invalid_reason_follows_the_language_and_the_pdf_data_do_not(record):
+    """X-1: the doctor's page says why a certificate stopped verifying in the page's language; what the PDF
+    shows (and so its hash) stays Chinese whatever the language."""
+    from django.utils import translation
+
+    from printing.certificates import certificate_invalid_reason
+    from printing.kinds import KINDS, content_hash
+
+    assert certificate_invalid_reason(record) == ""
+    hashes = {}
+    record.state = PracticeRecord.State.DEREGISTERED
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            hashes[language] = content_hash(KINDS["certificate"], record)
+            reason = certificate_invalid_reason(record)
+        if language == "en":
+            assert reason.startswith("This practice registration is now “") and "no longer valid" in reason
+        else:
+            assert reason == "该执业注册当前状态为“注销”，电子证照已失效。"
+    assert hashes["zh-hans"] == hashes["en"]

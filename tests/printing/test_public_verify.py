@@ -418,3 +418,31 @@ def test_a_code_with_extra_characters_is_not_found(client, report):
     assert client.get(reverse("verify:code", args=[document.code + "XYZ"])).status_code == 404
     lower = document.code_display.lower()
     assert client.get(reverse("verify:code", args=[lower])).status_code == 200
+
+
+def test_the_code_page_facts_follow_the_language_but_the_printed_title_stays(client, certificate, report):
+    """X-1 / PUB-1: in English the public facts' labels and choice names are English; the title is the
+    printed document's own (Chinese, as on paper) and the data are as recorded."""
+    document, _token = certificate
+    client.post("/i18n/setlang/", {"language": "en", "next": "/verify/"})
+    text = client.get(reverse("verify:code", args=[document.code])).content.decode()
+    assert '<html lang="en">' in text
+    assert "医师执业证书（电子证照）" in text and "刘建国" in text
+    for label in (
+        "Name",
+        "Physician level",
+        "Scope of practice",
+        "Main practice institution",
+        "Registration status",
+    ):
+        assert f"<dt>{label}</dt>" in text
+    assert "Licensed physician" in text and "<dt>医师级别</dt>" not in text
+    _result, report_document = report
+    text = client.get(reverse("verify:code", args=[report_document.code])).content.decode()
+    assert "<dt>Written exam total score</dt>" in text and "2025年医师资格考试医学综合笔试成绩单" in text
+
+
+def test_the_code_page_facts_are_chinese_by_default(client, certificate):
+    document, _token = certificate
+    text = client.get(reverse("verify:code", args=[document.code])).content.decode()
+    assert "<dt>医师级别</dt>" in text and "<dt>注册状态</dt>" in text and "执业医师" in text
