@@ -3,7 +3,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
@@ -12,6 +12,10 @@ from accounts.selectors import AccountState, with_account_state
 from docregsys.api import error_response
 from docregsys.openapi import refusals
 from docregsys.pagination import ProjectPagination
+from printing.kinds import kind_of
+from printing.selectors import documents_current_of
+from printing.views import document_download_response
+from registrations.models import PracticeRecord
 from registrations.selectors import doctor_record_list_for
 
 from ..views.doctor_lists import ALL, KINDS, NO, YES, filtered, record_of
@@ -229,7 +233,39 @@ def doctor_detail(request, id: str):  # noqa: A002 - the path's name in the sche
     return Response(DoctorDetailSerializer(record).data)
 
 
+@extend_schema(
+    parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="执业注册 id")],
+    responses={
+        (200, "application/pdf"): OpenApiResponse(
+            OpenApiTypes.BINARY, description=_("该医师当前的电子证照 PDF（经电子签名）")
+        ),
+    },
+    tags=["institution"],
+    operation_id="institution_doctors_certificate_retrieve",
+)
+@api_view(["GET"])
+def doctor_certificate(request, id: str):  # noqa: A002 - the path's name in the schema
+    """查看电子证照 (PRN-3): the current certificate of a doctor whose main institution is the officer's;
+    404 for anyone else's doctor, a record that is not 有效 or a certificate not yet rendered."""
+    if not is_console_officer(request.user):
+        return _not_officer()
+    if not id.isascii() or not id.isdigit() or len(id) > 18:
+        return _not_found()
+    record = (
+        doctor_record_list_for(user=request.user)
+        .filter(pk=int(id), main_institution_id=request.user.institution_id, state=PracticeRecord.State.VALID)
+        .first()
+    )
+    document = (
+        documents_current_of(kind="certificate", subject_ids=[record.pk]).get(record.pk) if record else None
+    )
+    if document is None or document.state != document.State.DONE:
+        return _not_found()
+    return document_download_response(document, filename=kind_of("certificate").filename(document))
+
+
 urlpatterns = [
     path("doctors/", doctor_list, name="doctors"),
     path("doctors/<str:id>/", doctor_detail, name="doctor"),
+    path("doctors/<str:id>/certificate/", doctor_certificate, name="doctor_certificate"),
 ]

@@ -47,3 +47,28 @@ def test_another_institutions_officer_gets_404(
         document_request(kind="certificate", subject=record)
     client.force_login(officer_y)
     assert client.get(reverse("console:doctor_certificate", args=[record.pk])).status_code == 404
+
+
+
+def test_the_api_serves_the_certificate_to_the_main_institution_only(
+    officer_x, officer_y, doctor_a, private_root, django_capture_on_commit_callbacks
+):
+    """PRN-3 / API-1: 查看电子证照 over REST — X's officer gets the signed PDF, Y's officer 404, a doctor 403."""
+    from rest_framework.test import APIClient
+
+    from printing.signing import verify_pdf
+
+    record = _doctor_a_record()
+    client = APIClient()
+    url = f"/api/v1/institution/doctors/{record.pk}/certificate/"
+    client.force_authenticate(officer_x)
+    assert client.get(url).status_code == 404  # nothing rendered yet
+    with django_capture_on_commit_callbacks(execute=True):
+        document_request(kind="certificate", subject=record)
+    answer = client.get(url)
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    assert verify_pdf(answer.content)["valid"]
+    client.force_authenticate(officer_y)
+    assert client.get(url).status_code == 404
+    client.force_authenticate(doctor_a)
+    assert client.get(url).status_code == 403

@@ -23,6 +23,9 @@ PAGES: dict = {
     "accounts/score-reports/<int:result_id>/pdf/": row(_A_OBJECT_PAGE, post=_GET_ONLY_PAGE),
     # 查看电子证照 in the console: X's officer for X's doctor; require_GET answers a POST first.
     "institution/doctors/<int:pk>/certificate/": row(OFFICER_X_OBJECT, post=who(405)),
+    "api/v1/institution/doctors/<str:id>/certificate/": row(
+        API_OFFICER_X_OBJECT, post=who(405, anonymous=403)
+    ),
     _C: row(API_ACTIVATED, post=_METHOD_ONLY),
     f"{_C}<int:pk>/": row(_A_OBJECT, post=who(403, doctor_a=OK, doctor_b=404)),
     f"{_C}<int:pk>/pdf/": row(_A_OBJECT, post=_METHOD_ONLY),
@@ -36,6 +39,7 @@ ADMIN: dict = {}  # {"app.model": {route kind: row}}, as in ADMIN of tests/test_
 _PC = f"/{_C}"
 _PS = f"/{_S}"
 API: dict = {
+    "GET /api/v1/institution/doctors/{id}/certificate/": API_OFFICER_X_OBJECT,
     f"GET {_PC}": API_ACTIVATED,
     f"GET {_PC}{{id}}/": _A_OBJECT,
     f"POST {_PC}{{id}}/": who(403, doctor_a=OK, doctor_b=404),
@@ -58,6 +62,9 @@ def _result(world) -> int:
 
 URLS: dict = {
     "institution/doctors/<int:pk>/certificate/": lambda w: f"/institution/doctors/{_record(w)}/certificate/",
+    "api/v1/institution/doctors/<str:id>/certificate/": lambda w: (
+        f"/api/v1/institution/doctors/{_record(w)}/certificate/"
+    ),
     "accounts/certificates/<int:record_id>/status/": lambda w: f"/accounts/certificates/{_record(w)}/status/",
     "accounts/certificates/<int:record_id>/pdf/": lambda w: f"/accounts/certificates/{_record(w)}/pdf/",
     "accounts/certificates/<int:record_id>/live/": lambda w: f"/accounts/certificates/{_record(w)}/live/",
@@ -70,6 +77,9 @@ URLS: dict = {
     f"{_S}<int:pk>/pdf/": lambda w: f"{_PS}{_result(w)}/pdf/",
 }
 API_PATHS: dict = {
+    "/api/v1/institution/doctors/{id}/certificate/": lambda w: (
+        f"/api/v1/institution/doctors/{_record(w)}/certificate/"
+    ),
     f"{_PC}{{id}}/": lambda w: f"{_PC}{_record(w)}/",
     f"{_PC}{{id}}/pdf/": lambda w: f"{_PC}{_record(w)}/pdf/",
     f"{_PC}{{id}}/live/": lambda w: f"{_PC}{_record(w)}/live/",
@@ -78,6 +88,7 @@ API_PATHS: dict = {
 }
 # {("METHOD", "/api/path/{param}/"): {statuses}}: what each operation documents (test_api_documented_answers)
 DOCUMENTED: dict = {
+    ("GET", "/api/v1/institution/doctors/{id}/certificate/"): {200, 403, 404},
     ("GET", _PC): {200, 403},
     ("GET", f"{_PC}{{id}}/"): {200, 403, 404},
     ("POST", f"{_PC}{{id}}/"): {202, 403, 404, 409},
