@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from approvals.admin import ReadOnlyAdmin, ReviewerScopedInline, ServiceWritesAdmin
+from docregsys.identity.normalize import normalize_text
 from docregsys.reference.models import Region, TreatmentSubject
 from docregsys.reference.selectors import (
     authority_list_for,
@@ -120,8 +121,27 @@ class InstitutionAuthorityInline(ReviewerScopedInline):
         return formset
 
 
+class InstitutionAdminForm(forms.ModelForm):
+    """Identifiers NFKC-normalised before the model's own checks: on PostgreSQL the constraints' regular
+    expressions see ASCII digits only, so full-width input must be what the service would store."""
+
+    class Meta:
+        model = Institution
+        fields = INSTITUTION_FIELDS
+
+    def clean_registration_number(self):
+        return normalize_text(self.cleaned_data.get("registration_number"))
+
+    def clean_postcode(self):
+        return normalize_text(self.cleaned_data.get("postcode"))
+
+    def clean_licence_number(self):
+        return normalize_text(self.cleaned_data.get("licence_number"))
+
+
 @admin.register(Institution)
 class InstitutionAdmin(ServiceWritesAdmin, SimpleHistoryAdmin):
+    form = InstitutionAdminForm
     """Reviewers manage the institutions of their region; institutions with history are deactivated, not deleted."""
 
     def get_queryset(self, request):
